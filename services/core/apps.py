@@ -1,0 +1,61 @@
+"""The pieces every service's `create_app` shares: error handlers, auth, health, OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.schemas import SchemaGenerator
+
+from services.core.auth import Authenticator
+from services.core.deps import Deps
+from services.core.errors import EXCEPTION_HANDLERS
+from services.core.web import JSON
+
+
+async def healthz(request: Request) -> Response:
+    return JSON({"status": "ok"})
+
+
+def service_app(
+    name: str, deps: Deps, routes: Sequence[BaseRoute], version: str = "1"
+) -> Starlette:
+    """A Starlette app for one service: its routes plus `/healthz` and `/openapi.json`.
+
+    Route docstrings carry the OpenAPI operation (YAML), read by Starlette's SchemaGenerator.
+    """
+    generator = SchemaGenerator(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": f"Sightline {name}", "version": version},
+            "components": {
+                "securitySchemes": {
+                    "token": {
+                        "type": "apiKey",
+                        "in": "header",
+                        "name": "Authorization",
+                        "description": "Token <key> (or Bearer <key>)",
+                    }
+                }
+            },
+            "security": [{"token": []}],
+        }
+    )
+
+    async def openapi(request: Request) -> Response:
+        return JSON(generator.get_schema(routes=list(app.routes)))
+
+    all_routes = [
+        Route("/healthz", healthz, include_in_schema=False),
+        Route("/openapi.json", openapi, include_in_schema=False),
+        *routes,
+    ]
+    handlers: Any = EXCEPTION_HANDLERS
+    app = Starlette(routes=all_routes, exception_handlers=handlers)
+    app.state.deps = deps
+    app.state.authenticator = Authenticator(deps.ch)
+    return app

@@ -1,0 +1,43 @@
+"""The ClickHouse connection: embedded chDB (`chdb:///dir`) or a server (`http(s)://`).
+
+One client is shared by every thread of a process: the chDB engine allows one data directory per
+process and its client is safe to use from several threads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import clickhouse_connect
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import DatabaseError
+
+__all__ = ["Client", "DatabaseError", "connect", "error_code", "utc"]
+
+# ClickHouse error codes we branch on (never on message text).
+TIMEOUT_EXCEEDED = 159
+TOO_SLOW = 160
+CANNOT_PARSE_INPUT = 27
+ILLEGAL_TYPE_OF_ARGUMENT = 43
+CANNOT_COMPILE_REGEXP = 427
+
+
+def connect(dsn: str, settings: dict[str, Any] | None = None) -> Client:
+    """Open a client for `dsn`; for `chdb://` the data directory is created if missing."""
+    if dsn.startswith("chdb://"):
+        Path(dsn.removeprefix("chdb://")).mkdir(parents=True, exist_ok=True)
+    return clickhouse_connect.get_client(dsn=dsn, settings=settings or {})
+
+
+def error_code(exc: DatabaseError) -> int | None:
+    code = getattr(exc, "code", None)
+    return code if isinstance(code, int) else None
+
+
+def utc(value: datetime) -> datetime:
+    """Normalize a datetime from the engine (naive means UTC) or a caller to aware UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

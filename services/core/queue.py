@@ -1,0 +1,51 @@
+"""The Celery app factory.
+
+Distributed: Redis broker when `SIGHTLINE_REDIS_URL` is set. Embedded: an in-process memory
+broker, with worker threads started in the same process (`start_embedded_worker`).
+Tasks are named `"<service>.<verb_noun>"` and sent by name, so services never import each other.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from celery import Celery
+
+from services.core.settings import Settings
+
+TASK_MODULES = ["services.ingest.tasks", "services.escalation.tasks"]
+
+
+def make_celery(settings: Settings, name: str = "sightline") -> Celery:
+    broker = settings.redis_url or "memory://"
+    app = Celery(name, broker=broker, include=TASK_MODULES)
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_backend=None,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        timezone="UTC",
+    )
+    return app
+
+
+def start_embedded_worker(app: Celery, concurrency: int = 2) -> threading.Thread:
+    """Run a thread-pool worker inside this process (the embedded mode)."""
+    worker: Any = app.Worker(
+        pool="threads",
+        concurrency=concurrency,
+        loglevel="WARNING",
+        without_heartbeat=True,
+        without_mingle=True,
+        without_gossip=True,
+        quiet=True,
+    )
+    thread = threading.Thread(target=worker.start, name="celery-embedded-worker", daemon=True)
+    thread.start()
+    return thread
