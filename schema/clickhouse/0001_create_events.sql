@@ -124,6 +124,7 @@ CREATE TABLE IF NOT EXISTS events (
     -- provenance and the original event
     source LowCardinality(String),
     source_offset UInt64,
+    ingest_batch UUID,
     ingested_at DateTime64(3, 'UTC') DEFAULT now64(3),
     raw String CODEC(ZSTD(1)),
     INDEX idx_rrname hostname_info_domain TYPE bloom_filter(0.01) GRANULARITY 4,
