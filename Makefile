@@ -34,7 +34,7 @@ pytest: install redis
 test: lint typecheck pytest  ## every check CI runs
 
 schema: install  ## re-export the GraphQL SDL and OpenAPI documents
-	.venv/bin/sightline schema --out schema
+	.venv/bin/sightline schema
 
 bench: install
 	.venv/bin/python bench/ingest.py

@@ -46,8 +46,11 @@ def service_app(
         }
     )
 
+    def openapi_document() -> dict[str, Any]:
+        return generator.get_schema(routes=list(app.routes))
+
     async def openapi(request: Request) -> Response:
-        return JSON(generator.get_schema(routes=list(app.routes)))
+        return JSON(openapi_document())
 
     all_routes = [
         Route("/healthz", healthz, include_in_schema=False),
@@ -57,5 +60,6 @@ def service_app(
     handlers: Any = EXCEPTION_HANDLERS
     app = Starlette(routes=all_routes, exception_handlers=handlers)
     app.state.deps = deps
+    app.state.openapi_document = openapi_document
     app.state.authenticator = Authenticator(deps.ch)
     return app
