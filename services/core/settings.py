@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     webhook_allowed_networks: str = Field(
         default="", description="comma-separated CIDRs webhooks may target despite being private"
     )
+    webhook_timeout_s: float = Field(default=10.0, description="webhook request timeout")
+    webhook_max_attempts: int = Field(default=8, description="webhook delivery attempts at most")
+    webhook_retry_base_s: float = Field(
+        default=5.0, description="first webhook retry delay; doubles per attempt (capped at 1 h)"
+    )
     intel_provider_url: str = Field(default="https://www.virustotal.com/api/v3")
     intel_api_key: str = Field(default="", description="threat-intelligence provider API key")
     intel_cache_ttl_s: int = Field(default=86400)
