@@ -1,0 +1,53 @@
+"""Host insights: host documents, host search, and threat-intelligence lookups."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from strawberry.types import Info
+
+from services.gateway.context import Context
+from services.gateway.resolvers.outcome import or_none
+from services.gateway.types.connection import Connection, connection
+from services.gateway.types.event_filter import EventFilter, event_params
+from services.gateway.types.host import Host
+from services.gateway.types.host_match import HostMatch
+from services.gateway.types.intel import IntelVerdict
+from services.gateway.types.scalars import IP
+
+
+async def host(info: Info[Context, None], ip: IP) -> Host | None:
+    """The host document of `ip`; null if the tenant has never seen it."""
+    return await info.context.loaders.host_by_ip.load(str(ip))
+
+
+async def hosts(
+    info: Info[Context, None],
+    host_query: str | None = None,
+    where: EventFilter | None = None,
+    sort: str | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[HostMatch]:
+    """Hosts whose attributes match `hostQuery` (`username:*`, `role:domain_controller`),
+    optionally only those with events matching `where` (with their event counts)."""
+    params = {
+        **event_params(where),
+        "host_query": host_query,
+        "sort": sort,
+        "limit": first,
+        "cursor": after,
+    }
+    data = await info.context.api.hosts.get("/api/v1/hosts", params)
+    return connection(data, HostMatch.from_json, "hosts")
+
+
+async def intel(info: Info[Context, None], kind: str, value: str) -> IntelVerdict | None:
+    """Ask the threat-intelligence provider about a `domain`, `ip`, `url`, `sni` or `ja3`;
+    null when the provider knows nothing about it."""
+
+    async def lookup() -> IntelVerdict:
+        path = f"/api/v1/intel/{quote(kind, safe='')}/{quote(value, safe='')}"
+        return IntelVerdict.from_json(await info.context.api.hosts.get(path))
+
+    return await or_none(lookup())

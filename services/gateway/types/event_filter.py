@@ -1,0 +1,37 @@
+"""Which events a query reads: a filter (text, saved set, host filter) and a time range."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from services.gateway.clients import Params
+
+
+@strawberry.input(
+    description=(
+        "Events matching `query` (the filter language) and/or the filter set `filterSet`, "
+        "optionally only those whose source or destination host matches `hostQuery`, between "
+        "`from` and `to` (default: the last 24 hours)."
+    )
+)
+class EventFilter:
+    query: str | None = None
+    filter_set: strawberry.ID | None = None
+    host_query: str | None = None
+    from_: datetime | None = strawberry.field(default=None, name="from")
+    to: datetime | None = None
+
+    def params(self) -> Params:
+        return {
+            "query": self.query,
+            "filter_set": self.filter_set,
+            "host_query": self.host_query,
+            "from": self.from_.isoformat() if self.from_ else None,
+            "to": self.to.isoformat() if self.to else None,
+        }
+
+
+def event_params(where: EventFilter | None) -> Params:
+    return where.params() if where else {}
