@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     intel_provider_url: str = Field(default="https://www.virustotal.com/api/v3")
     intel_api_key: str = Field(default="", description="threat-intelligence provider API key")
     intel_cache_ttl_s: int = Field(default=86400)
+    intel_rate_per_minute: int = Field(
+        default=4, description="threat-intelligence lookups per minute (provider quota)"
+    )
 
     def clickhouse_dsn(self) -> str:
         if self.clickhouse_url:
