@@ -1,0 +1,106 @@
+"""Host search: hosts whose attributes match a host query, optionally among the hosts of the
+events matching an event query (a hunt), with how many of those events each host has.
+
+`host_query` is the filter language over host fields (`services.core.host_fields`); `query` is
+the filter language over events (`fields.EVENT_FIELDS`); `filter_set` names a hunt whose query
+is used as `query` (see `filter_sets`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.core import fields, host_filter
+from services.core.clickhouse import Client
+from services.core.filters import compile_filter, parse_query
+from services.core.host_fields import HOSTNAME_ATTRIBUTES, ROLE_ATTRIBUTES, USER_ATTRIBUTES
+from services.hosts import document, roles, store
+from services.hosts.models import HostListItem
+
+DETAIL_ATTRIBUTES = (*HOSTNAME_ATTRIBUTES, *USER_ATTRIBUTES, *ROLE_ATTRIBUTES)
+SORTS = tuple(store.ORDERS)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    tenant: str
+    host_query: str
+    query: str
+    start: datetime
+    end: datetime
+    reference: datetime
+    window_s: int
+    sort: str
+    limit: int
+    offset: int
+    timeout_s: int
+
+
+def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bool]:
+    """One page of matching hosts and whether there are more."""
+    condition = host_filter.compile_host_query(parse_query(req.host_query), req.tenant, "h_")
+    condition.attributes.add("seen")
+    host_params = host_filter.bound_params(
+        condition, "h_", req.tenant, req.start, req.end, req.reference, req.window_s
+    )
+    event_where = None
+    if req.query.strip():
+        compiled = compile_filter(parse_query(req.query), fields.EVENT_FIELDS, tenant=req.tenant)
+        event_where = host_filter.HostSql(compiled.sql, compiled.params)
+    hits = store.search_hosts(
+        ch,
+        req.tenant,
+        condition.having,
+        host_params,
+        event_where,
+        req.start,
+        req.end,
+        req.sort,
+        req.limit + 1,
+        req.offset,
+        req.timeout_s,
+    )
+    more = len(hits) > req.limit
+    hits = hits[: req.limit]
+    details = store.host_details(
+        ch,
+        req.tenant,
+        [h.ip for h in hits],
+        DETAIL_ATTRIBUTES,
+        req.start,
+        req.end,
+        req.timeout_s,
+    )
+    rows_by_ip: dict[str, list[store.AttributeRow]] = {}
+    for ip, row in details:
+        rows_by_ip.setdefault(document.ip_text(ip), []).append(row)
+    items = []
+    for hit in hits:
+        text = document.ip_text(hit.ip)
+        rows = _with_client_counts(rows_by_ip.get(text, []))
+        items.append(
+            HostListItem(
+                ip=text,
+                first_seen=hit.first_seen,
+                last_seen=hit.last_seen,
+                events=hit.events,
+                hostnames=list(dict.fromkeys(h.name for h in document.hostnames_from_rows(rows))),
+                users=document.users_from_rows(rows, req.reference, req.window_s),
+                roles=[r.name for r in roles.roles_from_rows(rows)],
+            )
+        )
+    return items, more
+
+
+def _with_client_counts(rows: list[store.AttributeRow]) -> list[store.AttributeRow]:
+    """Fill `distinct` of client_peer rows (needed by the proxy role) from the page rows."""
+    clients = sum(1 for r in rows if r.attribute == "client_peer")
+    return [
+        store.AttributeRow(
+            r.attribute, r.value, r.first_seen, r.last_seen, r.count, r.amount, clients
+        )
+        if r.attribute == "client_peer"
+        else r
+        for r in rows
+    ]

@@ -1,0 +1,290 @@
+"""The hosts service's SQL: host documents, host search, a host's events. Reads only.
+
+Every query is scoped by tenant and bounded by a time range and a LIMIT; values are bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from ipaddress import IPv6Address
+from typing import Any
+from uuid import UUID
+
+from services.core.clickhouse import Client, utc
+from services.core.host_filter import HostSql
+
+MAX_DOCUMENT_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class AttributeRow:
+    attribute: str
+    value: str
+    first_seen: datetime
+    last_seen: datetime
+    count: int
+    amount: int
+    distinct: int
+
+
+SELECT_HOST = """
+    SELECT attribute, value, min(first_seen) AS first, max(last_seen) AS last,
+           sum(count) AS n, sum(amount) AS amount,
+           count() OVER (PARTITION BY attribute) AS distinct_values
+    FROM host_attributes
+    WHERE tenant = {tenant:String} AND ip = {ip:IPv6}
+      AND day >= toDate({start:DateTime64(6, 'UTC')}) AND day <= toDate({end:DateTime64(6, 'UTC')})
+    GROUP BY attribute, value
+    ORDER BY attribute, last DESC, value
+    LIMIT {per_attribute:UInt32} BY attribute
+    LIMIT {max_rows:UInt32}
+"""
+
+
+def host_rows(
+    ch: Client,
+    tenant: str,
+    ip: IPv6Address,
+    start: datetime,
+    end: datetime,
+    per_attribute: int,
+    timeout_s: int,
+) -> list[AttributeRow]:
+    """Every attribute value of one host in the range (the newest `per_attribute` of each)."""
+    result = ch.query(
+        SELECT_HOST,
+        parameters={
+            "tenant": tenant,
+            "ip": ip,
+            "start": start,
+            "end": end,
+            "per_attribute": per_attribute,
+            "max_rows": MAX_DOCUMENT_ROWS,
+        },
+        settings={"max_execution_time": timeout_s},
+    )
+    return [
+        AttributeRow(str(a), str(v), utc(f), utc(la), int(n), int(am), int(d))
+        for a, v, f, la, n, am, d in result.result_rows
+    ]
+
+
+SEARCH_HOSTS = """
+    SELECT h.ip, h.first, h.last, {events_column}
+    FROM (
+        SELECT ip, minIf(first_seen, attribute = 'seen') AS first,
+               maxIf(last_seen, attribute = 'seen') AS last
+        FROM host_attributes
+        WHERE tenant = {{h_tenant:String}}
+          AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
+          AND day <= toDate({{h_end:DateTime64(6, 'UTC')}})
+          AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
+          AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
+          AND attribute IN {{h_attributes:Array(String)}}
+          {restrict}
+        GROUP BY ip
+        HAVING {having} AND countIf(attribute = 'seen') > 0
+    ) AS h
+    {join}
+    ORDER BY {order}
+    LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}
+"""
+
+# Hosts of the events matching the event filter, with how many events each.
+EVENT_HOSTS = """
+    SELECT ip, count() AS events FROM (
+        SELECT src_ip AS ip FROM events
+        WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
+          AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where})
+        UNION ALL
+        SELECT dest_ip AS ip FROM events
+        WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
+          AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where})
+    )
+    WHERE ip != toIPv6('::')
+    GROUP BY ip
+"""
+
+RESTRICT_TO_HITS = "AND ip IN (SELECT ip FROM ({hits}))"
+JOIN_HITS = "INNER JOIN ({hits}) AS e ON e.ip = h.ip"
+
+ORDERS = {
+    "last_seen": "h.last DESC, h.ip",
+    "first_seen": "h.first ASC, h.ip",
+    "ip": "h.ip ASC",
+    "events": "events DESC, h.ip",
+}
+
+
+@dataclass(frozen=True)
+class HostHit:
+    ip: IPv6Address
+    first_seen: datetime
+    last_seen: datetime
+    events: int | None
+
+
+def search_hosts(
+    ch: Client,
+    tenant: str,
+    having: str,
+    host_params: dict[str, Any],
+    event_where: HostSql | None,
+    start: datetime,
+    end: datetime,
+    sort: str,
+    limit: int,
+    offset: int,
+    timeout_s: int,
+) -> list[HostHit]:
+    """Hosts whose attributes satisfy `having`, optionally among the hosts of matching events.
+
+    `having` and `host_params` come from `host_filter.compile_host_query` (prefix `h`); the
+    attribute list in `host_params` must include `seen`. `sort` is a key of ORDERS.
+    """
+    params: dict[str, Any] = {**host_params, "limit": limit, "offset": offset}
+    if event_where is None:
+        restrict, join, events_column = "", "", "CAST(NULL, 'Nullable(UInt64)') AS events"
+        order = ORDERS["last_seen" if sort == "events" else sort]
+    else:
+        hits = EVENT_HOSTS.format(where=event_where.sql)
+        restrict = RESTRICT_TO_HITS.format(hits=hits)
+        join = JOIN_HITS.format(hits=hits)
+        events_column = "e.events AS events"
+        order = ORDERS[sort]
+        params.update(event_where.params)
+        params.update({"tenant": tenant, "start": start, "end": end})
+    sql = SEARCH_HOSTS.format(
+        events_column=events_column, restrict=restrict, having=having, join=join, order=order
+    )
+    rows = ch.query(sql, parameters=params, settings={"max_execution_time": timeout_s})
+    return [
+        HostHit(ip, utc(first), utc(last), None if n is None else int(n))
+        for ip, first, last, n in rows.result_rows
+    ]
+
+
+SELECT_DETAILS = """
+    SELECT ip, attribute, value, min(first_seen), max(last_seen), sum(count)
+    FROM host_attributes
+    WHERE tenant = {tenant:String} AND ip IN {ips:Array(IPv6)}
+      AND day >= toDate({start:DateTime64(6, 'UTC')}) AND day <= toDate({end:DateTime64(6, 'UTC')})
+      AND attribute IN {attributes:Array(String)}
+    GROUP BY ip, attribute, value
+    ORDER BY ip, attribute, max(last_seen) DESC
+    LIMIT 50 BY ip, attribute
+    LIMIT {max_rows:UInt32}
+"""
+
+
+def host_details(
+    ch: Client,
+    tenant: str,
+    ips: Sequence[IPv6Address],
+    attributes: Sequence[str],
+    start: datetime,
+    end: datetime,
+    timeout_s: int,
+) -> list[tuple[IPv6Address, AttributeRow]]:
+    """Selected attributes of a page of hosts (hostnames, users, role evidence)."""
+    if not ips:
+        return []
+    result = ch.query(
+        SELECT_DETAILS,
+        parameters={
+            "tenant": tenant,
+            "ips": list(ips),
+            "attributes": list(attributes),
+            "start": start,
+            "end": end,
+            "max_rows": MAX_DOCUMENT_ROWS,
+        },
+        settings={"max_execution_time": timeout_s},
+    )
+    return [
+        (ip, AttributeRow(str(a), str(v), utc(f), utc(la), int(n), 0, 0))
+        for ip, a, v, f, la, n in result.result_rows
+    ]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: UUID
+    ts: datetime
+    event_type: str
+    src_ip: IPv6Address
+    src_port: int
+    dest_ip: IPv6Address
+    dest_port: int
+    proto: str
+    app_proto: str
+    raw: str
+
+
+SELECT_EVENTS = """
+    SELECT id, ts, event_type, src_ip, src_port, dest_ip, dest_port, proto, app_proto, raw
+    FROM events
+    WHERE tenant = {{tenant:String}}
+      AND ts >= {{start:DateTime64(6, 'UTC')}} AND ts <= {{end:DateTime64(6, 'UTC')}}
+      AND (src_ip = {{ip:IPv6}} OR dest_ip = {{ip:IPv6}})
+      AND event_type != 'stats'
+      {after}
+    ORDER BY ts DESC, id DESC
+    LIMIT {{limit:UInt32}}
+"""
+AFTER = "AND (ts, id) < ({before_ts:DateTime64(6, 'UTC')}, {before_id:UUID})"
+
+
+def host_events(
+    ch: Client,
+    tenant: str,
+    ip: IPv6Address,
+    start: datetime,
+    end: datetime,
+    limit: int,
+    before: tuple[datetime, UUID] | None,
+    timeout_s: int,
+) -> list[EventRow]:
+    """One host's events (either side), newest first, after the cursor position `before`."""
+    params: dict[str, Any] = {
+        "tenant": tenant,
+        "ip": ip,
+        "start": start,
+        "end": end,
+        "limit": limit,
+    }
+    if before is not None:
+        params.update({"before_ts": before[0], "before_id": before[1]})
+    sql = SELECT_EVENTS.format(after=AFTER if before is not None else "")
+    rows = ch.query(sql, parameters=params, settings={"max_execution_time": timeout_s})
+    return [
+        EventRow(i, utc(ts), str(et), s, int(sp), d, int(dp), str(p), str(ap), str(raw))
+        for i, ts, et, s, sp, d, dp, p, ap, raw in rows.result_rows
+    ]
+
+
+TABLE_EXISTS = """
+    SELECT count() FROM system.tables
+    WHERE database = currentDatabase() AND name = {name:String}
+"""
+
+
+def table_exists(ch: Client, name: str) -> bool:
+    return int(ch.query(TABLE_EXISTS, parameters={"name": name}).result_rows[0][0]) > 0
+
+
+SELECT_SAVED_FILTER = """
+    SELECT query FROM filter_sets FINAL
+    WHERE tenant = {tenant:String} AND id = {id:String} AND NOT deleted
+    LIMIT 1
+"""
+
+
+def saved_filter_query(ch: Client, tenant: str, filter_set_id: str) -> str | None:
+    """The query text of a saved filter set (table `filter_sets` of the hunts service)."""
+    rows = ch.query(
+        SELECT_SAVED_FILTER, parameters={"tenant": tenant, "id": filter_set_id}
+    ).result_rows
+    return str(rows[0][0]) if rows else None
