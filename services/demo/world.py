@@ -1,0 +1,145 @@
+"""What every activity needs at hand: the organization, the emitter, sites and precomputed
+TLS details, and a few shared steps (resolve a name, open a TLS session).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from services.demo import eve, internet
+from services.demo.eve import Conn, Emitter
+from services.demo.organization import CORE_SENSOR, DEPARTMENTS, Host, Organization
+
+CERT_NOTBEFORE = "2026-09-14T00:00:00"
+CERT_NOTAFTER = "2026-12-13T23:59:59"
+
+
+@dataclass(frozen=True)
+class SitePicker:
+    sites: list[internet.Site]
+    cum_weights: list[float]
+
+
+class World:
+    def __init__(self, org: Organization, em: Emitter) -> None:
+        self.org = org
+        self.em = em
+        self.rng = em.rng
+        self.resolvers = [h.ip for h in org.resolvers]
+        self.dcs = [h.ip for h in org.role("domain_controller")]
+        self.file_server = org.role("file_server")[0]
+        self.proxy = org.role("http_proxy")[0].ip
+        self.mail = org.role("mail_server")[0].ip
+        self.dhcp = org.role("dhcp_server")[0].ip
+        self.db = org.role("database_server")[0].ip
+        self.app = org.role("application_server")[0].ip
+        self.web = [h.ip for h in org.role("web_server")]
+        self.linux_servers = [h for h in org.hosts if h.roles and h.os == "linux"]
+        self.by_hostname = {h.hostname: h.ip for h in org.hosts if h.roles}
+        self.printers = {h.department: h.ip for h in org.role("printer")}
+        self.common_sites = [internet.site(n, p) for n, p in internet.COMMON_SITES]
+        self.pickers = {d.name: self._picker(d.name) for d in DEPARTMENTS}
+        self.ja3s = {v: (s, internet.md5_hex(s)) for v, s in internet.JA3S_BY_VERSION.items()}
+        self._certs: dict[str, dict[str, str]] = {}
+
+    def _picker(self, department: str) -> SitePicker:
+        extra = [internet.site(n, p) for n, p in internet.DEPARTMENT_SITES[department]]
+        sites = extra + self.common_sites
+        weights = [1.0 / (rank + 2) ** 0.8 for rank in range(len(sites))]
+        return SitePicker(sites, list(itertools.accumulate(weights)))
+
+    def site_for(self, host: Host) -> internet.Site:
+        picker = self.pickers.get(host.department) or self.pickers["IT"]
+        return self.rng.choices(picker.sites, cum_weights=picker.cum_weights)[0]
+
+    def port(self) -> int:
+        """An ephemeral client port."""
+        return 49152 + self.rng.getrandbits(14)
+
+    def cert(self, name: str, issuer: str, serial: str, fingerprint: str) -> dict[str, str]:
+        found = self._certs.get(name)
+        if found is None:
+            found = self._certs[name] = {
+                "subject": f"CN={name}",
+                "issuerdn": issuer,
+                "serial": serial,
+                "fingerprint": fingerprint,
+                "notbefore": CERT_NOTBEFORE,
+                "notafter": CERT_NOTAFTER,
+            }
+        return found
+
+    def resolve(
+        self,
+        t: float,
+        host: Host,
+        name: str,
+        answers: list[tuple[str, str]] | None,
+        *,
+        server: str = "",
+        rrtype: str = "A",
+        rcode: str = "NOERROR",
+        forward: float = 0.15,
+    ) -> float:
+        """`host` looks `name` up at an internal resolver (which may ask its upstream)."""
+        rng = self.rng
+        server = server or rng.choice(self.resolvers)
+        c = Conn(self.em, host.ip, self.port(), server, 53, "UDP", CORE_SENSOR, "dns")
+        t_answer = eve.dns(self.em, c, t, name, answers, rrtype=rrtype, rcode=rcode)
+        if server in self.resolvers and rng.random() < forward:
+            upstream = internet.ISP_UPSTREAM[rng.getrandbits(1)]
+            u = Conn(self.em, server, self.port(), upstream, 53, "UDP", CORE_SENSOR, "dns")
+            t_up = eve.dns(self.em, u, t + 0.0003, name, answers, rrtype=rrtype, rcode=rcode)
+            eve.flow(
+                self.em, u, t + 0.0003, t_up, (1, 1), (70 + len(name), 86 + 16 * len(answers or ()))
+            )
+            t_answer = max(t_answer, t_up + 0.0002)
+        eve.flow(self.em, c, t, t_answer, (1, 1), (70 + len(name), 86 + 16 * len(answers or ())))
+        return t_answer
+
+    def tls_session(
+        self,
+        t: float,
+        host: Host,
+        dest: str,
+        sni: str,
+        client: internet.TlsClient,
+        *,
+        port: int = 443,
+        site: internet.Site | None = None,
+        duration: float = 0.0,
+        sensor: str = CORE_SENSOR,
+    ) -> Conn:
+        """A TLS connection with its handshake record and its flow."""
+        rng = self.rng
+        c = Conn(self.em, host.ip, self.port(), dest, port, "TCP", sensor, "tls")
+        version = client.version
+        if version == "TLS 1.3" and site is not None and not site.tls13:
+            version = "TLS 1.2"
+        cert = None
+        if version != "TLS 1.3":
+            if site is not None:
+                cert = self.cert(site.name, site.issuer, site.serial, site.fingerprint)
+            else:
+                s = internet.site(sni, "other")
+                cert = self.cert(sni, s.issuer, s.serial, s.fingerprint)
+        ja3s, ja3s_hash = self.ja3s[version]
+        eve.tls(
+            self.em,
+            c,
+            t + 0.02,
+            sni,
+            version=version,
+            ja3=client.ja3,
+            ja3_hash=client.ja3_hash,
+            ja4=client.ja4,
+            ja3s=ja3s,
+            ja3s_hash=ja3s_hash,
+            cert=cert,
+        )
+        duration = duration or 0.3 + rng.random() * rng.choice((2.0, 30.0, 240.0))
+        to_client = 4000 + rng.getrandbits(rng.choice((12, 16, 20)))
+        pkts = (8 + rng.getrandbits(4), 8 + to_client // 1300)
+        eve.flow(self.em, c, t, t + duration, pkts, (900 + rng.getrandbits(11), to_client))
+        return c
