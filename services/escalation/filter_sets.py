@@ -1,0 +1,92 @@
+"""Resolve a policy's `filter_set` id to its filter (text `query` or Stamus `content`).
+
+Two kinds of ids, both owned by the hunts service and read here as data (never imported):
+- `catalog:<id>`: an entry of the guided catalog, YAML files in `services/hunts/catalog/`
+  (top-level `filters:` list of `{id, query | content, ...}`);
+- anything else: a saved filter set, a row of the hunts' `filter_sets` table (read with FINAL,
+  scoped to the tenant), if that table exists in this deployment.
+
+The filter is copied into the policy when it is created or updated: editing the saved set later
+does not change the policy (re-save the policy to pick it up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from services.core.clickhouse import Client
+from services.core.errors import Invalid
+
+CATALOG_DIR = Path(__file__).resolve().parents[1] / "hunts" / "catalog"
+CATALOG_PREFIX = "catalog:"
+
+SELECT_COLUMNS = """
+    SELECT name FROM system.columns
+    WHERE database = currentDatabase() AND table = 'filter_sets'
+"""
+
+
+@dataclass(frozen=True)
+class FilterSource:
+    query: str | None = None
+    content: list[dict[str, Any]] | None = None
+
+
+def catalog_entries(catalog_dir: Path = CATALOG_DIR) -> dict[str, dict[str, Any]]:
+    """Catalog entries by id, from every YAML file of the catalog directory."""
+    entries: dict[str, dict[str, Any]] = {}
+    for path in sorted(catalog_dir.glob("*.yaml")):
+        document = yaml.safe_load(path.read_text())
+        items = document.get("filters") if isinstance(document, dict) else None
+        for item in items or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                entries[item["id"]] = item
+    return entries
+
+
+def from_catalog(entry_id: str, catalog_dir: Path = CATALOG_DIR) -> FilterSource:
+    entry = catalog_entries(catalog_dir).get(entry_id.removeprefix(CATALOG_PREFIX))
+    if entry is None:
+        raise Invalid(f"filter_set: no catalog entry {entry_id!r}")
+    return _source(entry, entry_id)
+
+
+def from_table(ch: Client, tenant: str, set_id: str) -> FilterSource:
+    columns = {str(r[0]) for r in ch.query(SELECT_COLUMNS).result_rows}
+    wanted = [c for c in ("query", "content") if c in columns]
+    if not columns or "id" not in columns or "tenant" not in columns or not wanted:
+        raise Invalid(f"filter_set: no saved filter set {set_id!r} (no filter_sets table)")
+    alive = " AND NOT deleted" if "deleted" in columns else ""
+    final = " FINAL" if "version" in columns else ""
+    # Identifiers come from the fixed allowlist above, values are bound.
+    sql = (
+        f"SELECT {', '.join(wanted)} FROM filter_sets{final}"  # noqa: S608
+        f" WHERE tenant = {{tenant:String}} AND toString(id) = {{id:String}}{alive} LIMIT 1"
+    )
+    rows = ch.query(sql, parameters={"tenant": tenant, "id": set_id}).result_rows
+    if not rows:
+        raise Invalid(f"filter_set: no saved filter set {set_id!r}")
+    return _source(dict(zip(wanted, rows[0], strict=True)), set_id)
+
+
+def _source(entry: dict[str, Any], where: str) -> FilterSource:
+    query = entry.get("query")
+    content = entry.get("content")
+    if isinstance(content, str) and content.strip():
+        content = orjson.loads(content)
+    if isinstance(query, str) and query.strip():
+        return FilterSource(query=query)
+    if isinstance(content, list) and content:
+        return FilterSource(content=content)
+    raise Invalid(f"filter_set: {where!r} has neither a query nor a content list")
+
+
+def resolve(ch: Client, tenant: str, set_id: str) -> FilterSource:
+    if set_id.startswith(CATALOG_PREFIX):
+        return from_catalog(set_id)
+    return from_table(ch, tenant, set_id)
