@@ -1,0 +1,199 @@
+"""Reading EVE lines from files (plain or gzip), stdin and request bodies, in bounded batches.
+
+- Lines are split on `\\n`; a trailing `\\r` is dropped (`\\r\\n` files read the same); blank lines
+  are skipped (they are not rejects) but still counted, so line numbers match an editor's.
+- A final line without a newline is a line when the stream is over (`final=True`); a follower
+  (`follow.py`) instead waits for its newline.
+- `Line.offset` is the byte offset of the line's start in the (decompressed) stream, and a
+  `Batch` says where the stream was consumed up to, which is what a checkpoint records.
+- Memory stays flat whatever the input: batches are bounded in lines and bytes, and a line
+  longer than `max_line_bytes` is not buffered whole — its first `max_line_bytes + 1` bytes are
+  kept (the pipeline rejects it as too long) and the rest is counted and dropped.
+- gzip is detected by its magic bytes, not by the file name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from services.ingest.pipeline import Line
+
+GZIP_MAGIC = b"\x1f\x8b"
+READ_SIZE = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of one batch, and of one line."""
+
+    lines: int = 50_000
+    bytes: int = 16 << 20
+    line_bytes: int = 1 << 20
+
+
+@dataclass(frozen=True)
+class Batch:
+    lines: list[Line]
+    end_offset: int  # stream position after the last consumed byte of this batch
+    end_line_no: int  # number of the last line consumed (blank lines count)
+
+
+class LineSplitter:
+    """Turns a byte stream fed in chunks into `Line`s, tracking offsets and line numbers."""
+
+    def __init__(self, offset: int = 0, line_no: int = 0, max_line_bytes: int = 1 << 20) -> None:
+        self.consumed = offset  # position after the last complete line (or skipped blank line)
+        self.line_no = line_no
+        self._cap = max_line_bytes + 1
+        self._pending = bytearray()
+        self._pending_len = 0  # true length of the partial line, dropped bytes included
+
+    @property
+    def has_partial(self) -> bool:
+        return self._pending_len > 0
+
+    def feed(self, data: bytes) -> Iterator[Line]:
+        start = 0
+        size = len(data)
+        while start < size:
+            end = data.find(b"\n", start)
+            if end < 0:
+                self._hold(data, start, size)
+                return
+            line = self._complete(data, start, end, end + 1 - start)
+            start = end + 1
+            if line is not None:
+                yield line
+
+    def finish(self) -> Iterator[Line]:
+        """The final line of a stream that does not end with a newline."""
+        if self._pending_len:
+            line = self._complete(b"", 0, 0, 0)
+            if line is not None:
+                yield line
+
+    def _hold(self, data: bytes, start: int, end: int) -> None:
+        room = self._cap - len(self._pending)
+        if room > 0:
+            self._pending += data[start : min(end, start + room)]
+        self._pending_len += end - start
+
+    def _complete(self, data: bytes, start: int, end: int, consumed: int) -> Line | None:
+        if self._pending_len:
+            self._hold(data, start, end)
+            raw = bytes(self._pending)
+            length = self._pending_len + (consumed - (end - start))
+            self._pending = bytearray()
+            self._pending_len = 0
+        else:
+            raw = data[start : min(end, start + self._cap)]
+            length = consumed
+        offset = self.consumed
+        self.consumed += length
+        self.line_no += 1
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        if not raw.strip():
+            return None
+        return Line(raw=raw, offset=offset, line_no=self.line_no)
+
+
+def read_batches(
+    stream: BinaryIO, splitter: LineSplitter, limits: Limits, final: bool = True
+) -> Iterator[Batch]:
+    """Batches of the lines of `stream` read to its current end.
+
+    With `final`, a last line without a newline is included; otherwise it stays in the splitter
+    for the next call (a follower calls again when the file has grown).
+    """
+    lines: list[Line] = []
+    size = 0
+    while chunk := stream.read(READ_SIZE):
+        for line in splitter.feed(chunk):
+            lines.append(line)
+            size += len(line.raw)
+            if len(lines) >= limits.lines or size >= limits.bytes:
+                yield Batch(lines, splitter.consumed, splitter.line_no)
+                lines, size = [], 0
+    if final:
+        lines.extend(splitter.finish())
+    if lines:
+        yield Batch(lines, splitter.consumed, splitter.line_no)
+
+
+@dataclass
+class OpenFile:
+    """A file opened for ingest: its (decompressed) stream, stat and identity."""
+
+    handle: BinaryIO
+    stream: BinaryIO  # `handle` itself, or a gzip reader over it
+    stat: os.stat_result
+    identity: str | None  # None while the file has no complete first line
+
+    @property
+    def compressed(self) -> bool:
+        return self.stream is not self.handle
+
+    @property
+    def size(self) -> int | None:
+        """The stream size where it is known without reading it all (not for gzip)."""
+        return None if self.compressed else self.stat.st_size
+
+    def seek(self, offset: int) -> None:
+        """Position the stream at `offset`: a seek, or for gzip a read-and-discard from 0."""
+        if not self.compressed:
+            self.stream.seek(offset)
+            return
+        self.stream.seek(0)
+        remaining = offset
+        while remaining > 0:
+            chunk = self.stream.read(min(READ_SIZE, remaining))
+            if not chunk:
+                raise EOFError(f"the stream ends before offset {offset}")
+            remaining -= len(chunk)
+
+    def close(self) -> None:
+        self.stream.close()
+        self.handle.close()
+
+
+def open_file(path: Path, max_line_bytes: int) -> OpenFile:
+    """`path` opened for reading at offset 0, decompressed if it is gzip (by magic bytes), to be
+    read to its end (a follower uses `follow.open_generation`)."""
+    handle = path.open("rb")
+    stat = os.fstat(handle.fileno())
+    compressed = handle.read(2) == GZIP_MAGIC
+    handle.seek(0)
+    stream = cast(BinaryIO, gzip.GzipFile(fileobj=handle, mode="rb")) if compressed else handle
+    head = first_line(stream, max_line_bytes, final=True)
+    stream.seek(0)
+    return OpenFile(handle, stream, stat, None if head is None else identity(stat, head))
+
+
+def first_line(stream: BinaryIO, max_bytes: int, final: bool = False) -> bytes | None:
+    """The first complete line (with its newline) of a stream at position 0, or None.
+
+    With `final` (the stream will not grow) a first line without newline counts too."""
+    data = b""
+    while len(data) <= max_bytes:
+        chunk = stream.read(min(READ_SIZE, max_bytes + 1 - len(data)))
+        if not chunk:
+            return data if final and data else None
+        data += chunk
+        end = data.find(b"\n")
+        if end >= 0:
+            return data[: end + 1]
+    return data  # a first line longer than the limit: its head identifies the file well enough
+
+
+def identity(stat: os.stat_result, head: bytes) -> str:
+    """Who a file is: device, inode and a hash of its first line (a rotated or replaced file
+    at the same path gets a new identity; a renamed one keeps its own)."""
+    digest = hashlib.sha256(head).hexdigest()[:16]
+    return f"{stat.st_dev}:{stat.st_ino}:{digest}"
