@@ -5,7 +5,9 @@ without a batch predicate, run through `runs.run_policy` — the same SQL as liv
 A chunk is recorded in `job_chunks` when done; a resumed job (after a crash or a redelivered
 task) skips recorded chunks, and a chunk that was interrupted half-way is simply run again:
 the anti-join in the SQL path writes nothing twice. A finished job run again does nothing.
-Cancellation (`job_cancellations`) is checked before every chunk.
+Cancellation (`job_cancellations`) is checked before every chunk. A resumed job first re-sends
+the deliveries of its policy that were written but never attempted (a crash between writing a
+notice and sending it).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from uuid import UUID
 
 from services.core.clickhouse import Client
 from services.core.errors import Invalid
-from services.escalation import apply, job_store, runs, store
+from services.escalation import apply, delivery_store, job_store, runs, store
 from services.escalation.apply import Window
 from services.escalation.records import Job, Policy
 
@@ -104,6 +106,8 @@ def run_job(ch: Client, tenant: str, job_id: UUID, send: Send) -> Job | None:
     done = job_store.progress(ch, tenant, job_id).chunks_done
     job = job.changed(status="running", started_at=job.started_at or datetime.now(UTC))
     job_store.insert_job(ch, job)
+    if job.webhooks and done:  # resumed: notices written before a crash were maybe never sent
+        send(delivery_store.pending_of_policy(ch, tenant, policy.id))
     for index in range(job.chunks_total):
         if index in done:
             continue

@@ -45,6 +45,16 @@ SELECT_DELIVERIES = f"""
     LIMIT {{limit:UInt32}}
 """  # noqa: S608 - constant column list
 
+SELECT_PENDING_OF_POLICY = """
+    SELECT id FROM deliveries FINAL
+    WHERE tenant = {tenant:String} AND status = 'pending'
+      AND incident_id IN (
+          SELECT id FROM incidents FINAL
+          WHERE tenant = {tenant:String} AND policy_id = {policy:UUID}
+      )
+    LIMIT 100000
+"""
+
 SELECT_ATTEMPTS = """
     SELECT delivery_id, at, attempt, status_code, error, duration_ms FROM delivery_attempts
     WHERE tenant = {tenant:String} AND delivery_id IN {ids:Array(UUID)}
@@ -154,3 +164,10 @@ def attempts(ch: Client, tenant: str, ids: list[UUID]) -> dict[UUID, list[Attemp
             )
         )
     return found
+
+
+def pending_of_policy(ch: Client, tenant: str, policy_id: UUID) -> list[UUID]:
+    """Deliveries of the policy's incidents never attempted (a run stopped before sending)."""
+    params = {"tenant": tenant, "policy": policy_id}
+    rows = ch.query(SELECT_PENDING_OF_POLICY, parameters=params).result_rows
+    return [UUID(str(r[0])) for r in rows]

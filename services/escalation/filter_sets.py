@@ -13,6 +13,7 @@ does not change the policy (re-save the policy to pick it up).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,26 @@ class FilterSource:
     content: list[dict[str, Any]] | None = None
 
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=64)
+def _file_entries(path: Path, mtime_ns: int) -> dict[str, dict[str, Any]]:
+    document = yaml.load(path.read_text(), Loader=LOADER)
+    items = document.get("filters") if isinstance(document, dict) else None
+    return {
+        item["id"]: item
+        for item in items or []
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+
+
 def catalog_entries(catalog_dir: Path = CATALOG_DIR) -> dict[str, dict[str, Any]]:
-    """Catalog entries by id, from every YAML file of the catalog directory."""
+    """Catalog entries by id, from every YAML file of the catalog directory (cached per file
+    version)."""
     entries: dict[str, dict[str, Any]] = {}
     for path in sorted(catalog_dir.glob("*.yaml")):
-        document = yaml.safe_load(path.read_text())
-        items = document.get("filters") if isinstance(document, dict) else None
-        for item in items or []:
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                entries[item["id"]] = item
+        entries.update(_file_entries(path, path.stat().st_mtime_ns))
     return entries
 
 
