@@ -3,6 +3,9 @@
 -- `host_attributes_mv` (0031); the hosts service only reads. Rows of one key merge in the
 -- background (min/max/sum), so readers aggregate again with min/max/sum ... GROUP BY.
 -- The projection serves host search by attribute (`role:...`, `username:*`) over every host.
+-- No TTL: a TTL relative to now erases replayed captures (old timestamps) right after insert,
+-- and this table is orders of magnitude smaller than `events`; readers always bound by `day`.
+-- Retention is `ALTER TABLE host_attributes DROP PARTITION <yyyymm>` of months past retention.
 CREATE TABLE IF NOT EXISTS host_attributes (
     tenant LowCardinality(String),
     ip IPv6,
@@ -18,5 +21,4 @@ CREATE TABLE IF NOT EXISTS host_attributes (
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (tenant, ip, attribute, value, day)
-TTL day + INTERVAL 90 DAY DELETE
 SETTINGS deduplicate_merge_projection_mode = 'rebuild';
