@@ -52,8 +52,7 @@ def celery_app(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Cele
 @pytest.fixture(scope="module")
 def worker(celery_app: Celery) -> Iterator[None]:
     """A real worker thread consuming the real Redis queue (stale messages purged first)."""
-    with celery_app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("celery")
+    celery_app.control.purge()
     with start_worker(
         celery_app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING"
     ):

@@ -35,7 +35,8 @@ def count_filter(ch: Client, query: str) -> int:
     compiled = compile_filter(parse_query(query), fields.EVENT_FIELDS, tenant=TENANT)
     return count(
         ch,
-        f"SELECT count() FROM events WHERE tenant = {{tenant:String}} AND ({compiled.sql})",
+        # the compiled filter binds its values; S608 does not apply
+        f"SELECT count() FROM events WHERE tenant = {{tenant:String}} AND ({compiled.sql})",  # noqa: S608
         **compiled.params,
     )
 
