@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.demo import eve, internet
+from services.demo import eve, internet, servers
 from services.demo.eve import Conn
-from services.demo.organization import AD_DOMAIN, CORE_SENSOR, DMZ_SENSOR, Host
+from services.demo.organization import AD_DOMAIN, CORE_SENSOR, Host
 from services.demo.world import World
 
 Activity = Callable[[World, float, Host], None]
@@ -42,14 +42,6 @@ APT_RULE = (
     "Not Suspicious Traffic",
     3,
 )
-SSH_SCAN_RULE = (2001219, 20, "ET SCAN Potential SSH Scan", "Attempted Information Leak", 2)
-TRAVERSAL_RULE = (
-    2034125,
-    4,
-    "ET EXPLOIT Apache HTTP Server 2.4.49 - Path Traversal Attempt (CVE-2021-41773) M2",
-    "Attempted Administrator Privilege Gain",
-    1,
-)
 MSI_RULE = (
     2001115,
     7,
@@ -59,8 +51,6 @@ MSI_RULE = (
 )
 OPENSSH_CLIENT = ("OpenSSH_9.6p1 Ubuntu-3ubuntu13.5", "ec7378c1a92f5a8dde7e8b7a1ddf33d1")
 OPENSSH_SERVER = ("OpenSSH_9.2p1 Debian-2+deb12u3", "0df0d56bb50c6b2426d8d40234bf1826")
-SCANNER_SOURCES = ("45.148.10.", "193.32.162.", "141.98.11.", "80.94.95.")
-VISITOR_SOURCES = ("81.2.", "86.150.", "92.233.", "2.125.", "73.162.", "24.5.", "98.207.")
 
 
 def browse(w: World, t: float, host: Host) -> None:
@@ -254,53 +244,6 @@ def mail(w: World, t: float, host: Host) -> None:
         eve.flow(w.em, c, t + 1, t + 3, (14, 12), (9000 + rng.getrandbits(15), 1900))
 
 
-def dhcp(w: World, t: float, host: Host) -> None:
-    """A lease renewal: the client asks its DHCP server for its address again, and gets it."""
-    rng = w.rng
-    c = Conn(w.em, host.ip, 68, w.dhcp, 67, "UDP", CORE_SENSOR, "dhcp")
-    xid = rng.getrandbits(32)
-    eve.record(
-        w.em,
-        c,
-        t,
-        "dhcp",
-        {
-            "type": "request",
-            "id": xid,
-            "client_mac": host.mac,
-            "assigned_ip": "0.0.0.0",
-            "client_ip": host.ip,
-            "dhcp_type": "request",
-            "client_id": host.mac,
-            "hostname": host.hostname,
-            "params": ["subnet_mask", "router", "dns_server", "domain"],
-        },
-    )
-    eve.record(
-        w.em,
-        c,
-        t + 0.004,
-        "dhcp",
-        {
-            "type": "reply",
-            "id": xid,
-            "client_mac": host.mac,
-            "assigned_ip": host.ip,
-            "client_ip": host.ip,
-            "relay_ip": host.ip.rsplit(".", 2)[0] + ".0.1",
-            "dhcp_type": "ack",
-            "lease_time": 28800,
-            "renewal_time": 14400,
-            "rebinding_time": 25200,
-            "subnet_mask": "255.255.0.0",
-            "routers": [host.ip.rsplit(".", 2)[0] + ".0.1"],
-            "hostname": host.hostname,
-            "dns_servers": w.resolvers,
-        },
-    )
-    eve.flow(w.em, c, t, t + 0.004, (1, 1), (342, 342))
-
-
 def ssh(w: World, t: float, host: Host) -> None:
     rng = w.rng
     server = rng.choice(w.linux_servers)
@@ -347,58 +290,6 @@ def quic(w: World, t: float, host: Host) -> None:
     )
 
 
-def web_visitors(w: World, t: float, host: Host) -> None:
-    """Someone on the internet visits the public web site (seen by the DMZ sensor)."""
-    rng = w.rng
-    visitor = Host(_random_ip(w, VISITOR_SOURCES), "", "", "internet", "", (), "")
-    client = rng.choice(list(internet.BROWSERS.values())).tls
-    server = rng.choice(w.web)
-    w.tls_session(t, visitor, server, "www.contoso.com", client, sensor=DMZ_SENSOR)
-
-
-def internal_apps(w: World, t: float, host: Host) -> None:
-    """The web tier calls the application server, which queries the database."""
-    rng = w.rng
-    web = rng.choice(w.web)
-    c = Conn(w.em, web, w.port(), w.app, 8080, "TCP", CORE_SENSOR, "http")
-    path = rng.choice(("/api/v2/catalog", "/api/v2/orders", "/api/v2/session", "/healthz"))
-    body = eve.http_body(
-        f"app01.{AD_DOMAIN}",
-        path,
-        "Apache-HttpClient/4.5.14 (Java/17.0.12)",
-        "application/json",
-        300 + rng.getrandbits(12),
-    )
-    eve.http(w.em, c, t, body)
-    eve.flow(w.em, c, t, t + 0.2, (5, 5), (700, 900 + body["length"]))
-    d = Conn(w.em, w.app, w.port(), w.db, 5432, "TCP", CORE_SENSOR, "pgsql")
-    eve.flow(w.em, d, t + 0.01, t + 0.15, (8, 8), (1300, 5000 + rng.getrandbits(14)))
-
-
-def attacks(w: World, t: float, host: Host) -> None:
-    """Internet noise against the DMZ: SSH scans and exploit attempts."""
-    rng = w.rng
-    source = _random_ip(w, SCANNER_SOURCES)
-    server = rng.choice(w.web)
-    if rng.random() < 0.6:
-        c = Conn(w.em, source, w.port(), server, 22, "TCP", DMZ_SENSOR)
-        eve.alert(w.em, c, t, SSH_SCAN_RULE, ("", {}))
-        eve.flow(w.em, c, t, t + 0.1, (2, 1), (120, 60), state="reset", alerted=True)
-        return
-    c = Conn(w.em, source, w.port(), server, 80, "TCP", DMZ_SENSOR, "http")
-    body = eve.http_body(
-        server,
-        "/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd",
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)",
-        "text/html",
-        196,
-        status=400,
-    )
-    eve.http(w.em, c, t, body)
-    eve.alert(w.em, c, t, TRAVERSAL_RULE, ("http", body))
-    eve.flow(w.em, c, t, t + 0.3, (4, 3), (420, 380), alerted=True)
-
-
 def anomaly(w: World, t: float, host: Host) -> None:
     rng = w.rng
     site = w.site_for(host)
@@ -421,13 +312,6 @@ def anomaly(w: World, t: float, host: Host) -> None:
     )
     w.em.push(t, event)
     eve.flow(w.em, c, t, t + 1, (3, 1), (300, 60), state="reset")
-
-
-def _random_ip(w: World, prefixes: tuple[str, ...]) -> str:
-    rng = w.rng
-    prefix = rng.choice(prefixes)
-    rest = ".".join(str(2 + rng.getrandbits(7)) for _ in range(4 - prefix.count(".")))
-    return prefix + rest
 
 
 def _file(name: str, size: int) -> eve.Event:
@@ -455,11 +339,10 @@ BACKGROUND: tuple[tuple[Activity, float], ...] = (
     (ntp, 3),
     (print_job, 1),
     (mail, 4),
-    (dhcp, 1.5),
     (ssh, 1),
     (quic, 3),
-    (web_visitors, 4),
-    (internal_apps, 4),
-    (attacks, 0.3),
+    (servers.web_visitors, 4),
+    (servers.internal_apps, 4),
+    (servers.attacks, 0.3),
     (anomaly, 0.4),
 )

@@ -262,8 +262,56 @@ def old_tls(w: World, item: Planned, host: Host) -> None:
     w.tls_session(t1 + 0.001, host, ip, sni, internet.LEGACY_TLS10)
 
 
+def dhcp_renewal(w: World, item: Planned, host: Host) -> None:
+    """A lease renewal: the client asks its DHCP server for its address again, and gets it."""
+    rng, t = w.rng, float(item.ts)
+    c = Conn(w.em, host.ip, 68, w.dhcp, 67, "UDP", CORE_SENSOR, "dhcp")
+    xid = rng.getrandbits(32)
+    eve.record(
+        w.em,
+        c,
+        t,
+        "dhcp",
+        {
+            "type": "request",
+            "id": xid,
+            "client_mac": host.mac,
+            "assigned_ip": "0.0.0.0",
+            "client_ip": host.ip,
+            "dhcp_type": "request",
+            "client_id": host.mac,
+            "hostname": host.hostname,
+            "params": ["subnet_mask", "router", "dns_server", "domain"],
+        },
+    )
+    eve.record(
+        w.em,
+        c,
+        t + 0.004,
+        "dhcp",
+        {
+            "type": "reply",
+            "id": xid,
+            "client_mac": host.mac,
+            "assigned_ip": host.ip,
+            "client_ip": host.ip,
+            "relay_ip": host.ip.rsplit(".", 2)[0] + ".0.1",
+            "dhcp_type": "ack",
+            "lease_time": 28800,
+            "renewal_time": 14400,
+            "rebinding_time": 25200,
+            "subnet_mask": "255.255.0.0",
+            "routers": [host.ip.rsplit(".", 2)[0] + ".0.1"],
+            "hostname": host.hostname,
+            "dns_servers": w.resolvers,
+        },
+    )
+    eve.flow(w.em, c, t, t + 0.004, (1, 1), (342, 342))
+
+
 PLANTED: dict[str, PlantedActivity] = {
     "login": login,
+    "dhcp": dhcp_renewal,
     "ticket": ticket,
     "public_dns": public_dns,
     "doh": doh,
@@ -274,5 +322,5 @@ PLANTED: dict[str, PlantedActivity] = {
     "old_tls": old_tls,
 }
 # Rough events per planned item, to leave room for them in the requested total.
-EVENTS_PER_ITEM = {"login": 15, "ticket": 3}
+EVENTS_PER_ITEM = {"login": 15, "ticket": 3, "dhcp": 3}
 EVENTS_PER_PLANTED = 5

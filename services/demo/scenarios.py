@@ -18,6 +18,7 @@ from services.demo import internet
 from services.demo.organization import DEPARTMENTS, Host, Organization
 
 RECENT_S = 3600  # "logged in now": a user event in the last hour
+LEASE_RENEWAL_S = 4 * 3600  # DHCP: half of an 8-hour lease
 MINUTE = 60
 
 
@@ -51,6 +52,7 @@ class GroundTruth:
     old_tls_hosts: dict[str, dict[str, Any]] = field(default_factory=dict)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     roles: dict[str, list[str]] = field(default_factory=dict)
+    hostnames: dict[str, str] = field(default_factory=dict)
     events_written: int = 0
 
     def to_json(self) -> str:
@@ -162,6 +164,12 @@ def plan(org: Organization, start: int, end: int, seed: int, events: int) -> Pla
             "last_seen": iso(last_seen),
             "logged_in_recently": last_seen >= end - RECENT_S,
         }
+    for host in org.workstations:
+        truth.hostnames[host.ip] = host.hostname
+        t = start + rng.randint(0, max(0, min(LEASE_RENEWAL_S, end - start) - 2 * MINUTE))
+        while t < end - MINUTE:
+            items.append(Planned(t, "dhcp", host.ip))
+            t += LEASE_RENEWAL_S
     for ip, entry in truth.public_dns_hosts.items():
         user = org.by_ip[ip].user
         seen = truth.users.get(user)

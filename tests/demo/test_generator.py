@@ -280,3 +280,15 @@ def test_write_eve_streams_gzip_and_writes_the_ground_truth(
     stored = GroundTruth.from_json((path.parent / "ground_truth.json").read_text())
     assert stored == truth
     assert stored.approved_resolvers == org.approved_resolvers()
+
+
+def test_every_workstation_renews_its_lease_with_its_hostname(
+    org: Organization, events: list[Event], truth: GroundTruth
+) -> None:
+    named = {
+        e["dhcp"]["assigned_ip"]: e["dhcp"]["hostname"]
+        for e in events
+        if e["event_type"] == "dhcp" and e["dhcp"]["dhcp_type"] == "ack"
+    }
+    assert named == truth.hostnames
+    assert set(named) == {h.ip for h in org.workstations}
