@@ -106,8 +106,8 @@ class ServiceAPI:
     async def patch(self, path: str, body: Any) -> Any:
         return await self.request("PATCH", path, body=body)
 
-    async def delete(self, path: str) -> Any:
-        return await self.request("DELETE", path)
+    async def delete(self, path: str, params: Params | None = None) -> Any:
+        return await self.request("DELETE", path, params=params)
 
     async def text(self, method: str, path: str, content: bytes, content_type: str) -> Any:
         """Send a non-JSON body (NDJSON ingest); the decoded JSON answer."""

@@ -55,13 +55,13 @@ class Query:
 
     ingest_status = query(ingest_resolvers.ingest_status)
     rejects = query(ingest_resolvers.rejects)
+    sensors = query(ingest_resolvers.sensors)
     networks = query(ingest_resolvers.networks)
 
     policies = query(policy_resolvers.policies)
     policy = query(policy_resolvers.policy)
     threats = query(policy_resolvers.threats)
     threat_families = query(policy_resolvers.threat_families)
-    jobs = query(policy_resolvers.jobs)
     job = query(policy_resolvers.job)
     declarations = query(policy_resolvers.declarations)
     incidents = query(incident_resolvers.incidents)
@@ -81,6 +81,7 @@ class Mutation:
     put_networks = mutation(ingest_resolvers.put_networks)
     ingest_events = mutation(ingest_resolvers.ingest_events)
 
+    create_threat = mutation(policy_resolvers.create_threat)
     create_policy = mutation(policy_resolvers.create_policy)
     update_policy = mutation(policy_resolvers.update_policy)
     delete_policy = mutation(policy_resolvers.delete_policy)

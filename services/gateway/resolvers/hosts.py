@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
 from urllib.parse import quote
 
+import strawberry
 from strawberry.types import Info
 
 from services.gateway.context import Context
 from services.gateway.resolvers.outcome import or_none
 from services.gateway.types.connection import Connection, connection
-from services.gateway.types.event_filter import EventFilter, event_params
+from services.gateway.types.event_filter import EventFilter, event_params, time_params
 from services.gateway.types.host import Host
 from services.gateway.types.host_match import HostMatch
 from services.gateway.types.intel import IntelVerdict
 from services.gateway.types.scalars import IP
 
 
-async def host(info: Info[Context, None], ip: IP) -> Host | None:
-    """The host document of `ip`; null if the tenant has never seen it."""
-    return await info.context.loaders.host_by_ip.load(str(ip))
+async def host(
+    info: Info[Context, None],
+    ip: IP,
+    from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+    to: datetime | None = None,
+) -> Host | None:
+    """The host document of `ip` (over the retention period unless `from`/`to` narrow it;
+    users' `loggedIn` is relative to `to`, else now); null if the host has no events."""
+    if from_ is None and to is None:
+        return await info.context.loaders.host_by_ip.load(str(ip))
+
+    async def get() -> Host:
+        path = f"/api/v1/hosts/{quote(str(ip), safe='')}"
+        return Host.from_json(await info.context.api.hosts.get(path, time_params(from_, to)))
+
+    return await or_none(get())
 
 
 async def hosts(
@@ -29,8 +45,9 @@ async def hosts(
     first: int = 50,
     after: str | None = None,
 ) -> Connection[HostMatch]:
-    """Hosts whose attributes match `hostQuery` (`username:*`, `role:domain_controller`),
-    optionally only those with events matching `where` (with their event counts)."""
+    """Hosts whose attributes match `hostQuery` (`logged_in:true`, `role:domain_controller`),
+    optionally only hosts of the events matching `where.query` or `where.filterSet` in the
+    range (with their matching event counts). `sort`: last_seen, first_seen, ip, events."""
     params = {
         **event_params(where),
         "host_query": host_query,

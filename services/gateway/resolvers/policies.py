@@ -18,8 +18,9 @@ from services.gateway.types.deleted import Deleted
 from services.gateway.types.job import Job
 from services.gateway.types.policy import Policy
 from services.gateway.types.policy_input import BackfillInput, PolicyInput, PolicyPatch
-from services.gateway.types.results import DeleteResult, JobResult, PolicyResult
+from services.gateway.types.results import DeleteResult, JobResult, PolicyResult, ThreatResult
 from services.gateway.types.threat import Threat
+from services.gateway.types.threat_input import ThreatCreateInput
 
 POLICIES = "/api/v1/policies"
 
@@ -43,9 +44,9 @@ async def policy(info: Info[Context, None], id: strawberry.ID) -> Policy | None:
     return await info.context.loaders.policy_by_id.load(str(id))
 
 
-async def threats(info: Info[Context, None]) -> list[Threat]:
-    """Threats and their families."""
-    data = await info.context.api.escalation.get("/api/v1/threats")
+async def threats(info: Info[Context, None], family: str | None = None) -> list[Threat]:
+    """Threats, optionally of one family."""
+    data = await info.context.api.escalation.get("/api/v1/threats", {"family": family})
     return [Threat.from_json(item) for item in wire.items(data, "threats")]
 
 
@@ -53,12 +54,6 @@ async def threat_families(info: Info[Context, None]) -> list[str]:
     """The threat families in use, for pickers."""
     data = await info.context.api.escalation.get("/api/v1/threats")
     return wire.strings(data.get("families")) if isinstance(data, dict) else []
-
-
-async def jobs(info: Info[Context, None], first: int = 50) -> list[Job]:
-    """Background jobs (backfills), newest first."""
-    data = await info.context.api.escalation.get("/api/v1/jobs", {"limit": first})
-    return [Job.from_json(item) for item in wire.items(data, "jobs")]
 
 
 async def job(info: Info[Context, None], id: strawberry.ID) -> Job | None:
@@ -80,7 +75,7 @@ async def declarations(
 ) -> Connection[Declaration]:
     """Escalated events, newest first, optionally of one policy."""
     params = {
-        "policy_id": policy_id,
+        "policy": policy_id,
         "from": from_.isoformat() if from_ else None,
         "to": to.isoformat() if to else None,
         "limit": first,
@@ -88,6 +83,16 @@ async def declarations(
     }
     data = await info.context.api.escalation.get("/api/v1/declarations", params)
     return connection(data, Declaration.from_json, "declarations")
+
+
+async def create_threat(info: Info[Context, None], input: ThreatCreateInput) -> ThreatResult:
+    """Create a threat (a name already taken is a validation error)."""
+
+    async def create() -> Threat:
+        data = await info.context.api.escalation.post("/api/v1/threats", input.body())
+        return Threat.from_json(data)
+
+    return await outcome(create())
 
 
 async def create_policy(info: Info[Context, None], input: PolicyInput) -> PolicyResult:
@@ -111,11 +116,13 @@ async def update_policy(
     return await outcome(update())
 
 
-async def delete_policy(info: Info[Context, None], id: strawberry.ID) -> DeleteResult:
-    """Delete a policy (what it already did to events stays)."""
+async def delete_policy(
+    info: Info[Context, None], id: strawberry.ID, comment: str | None = None
+) -> DeleteResult:
+    """Delete a policy (what it already did to events stays); the comment is audited."""
 
     async def delete() -> Deleted:
-        await info.context.api.escalation.delete(_policy(id))
+        await info.context.api.escalation.delete(_policy(id), {"comment": comment})
         return Deleted(id=id)
 
     return await outcome(delete())
@@ -133,10 +140,15 @@ async def backfill_policy(
     return await outcome(start())
 
 
-async def cancel_job(info: Info[Context, None], id: strawberry.ID) -> JobResult:
-    """Cancel a running job."""
+async def cancel_job(
+    info: Info[Context, None], id: strawberry.ID, comment: str | None = None
+) -> JobResult:
+    """Cancel a job (it stops before its next chunk)."""
 
     async def cancel() -> Job:
-        return Job.from_json(await info.context.api.escalation.post(f"{_job(id)}/cancel"))
+        path = f"{_job(id)}/cancel"
+        return Job.from_json(
+            await info.context.api.escalation.post(path, None, {"comment": comment})
+        )
 
     return await outcome(cancel())

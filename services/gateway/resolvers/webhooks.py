@@ -61,11 +61,13 @@ async def update_webhook(
     return await outcome(update())
 
 
-async def delete_webhook(info: Info[Context, None], id: strawberry.ID) -> DeleteResult:
-    """Delete a webhook."""
+async def delete_webhook(
+    info: Info[Context, None], id: strawberry.ID, comment: str | None = None
+) -> DeleteResult:
+    """Delete a webhook; the comment is audited."""
 
     async def delete() -> Deleted:
-        await info.context.api.escalation.delete(_webhook(id))
+        await info.context.api.escalation.delete(_webhook(id), {"comment": comment})
         return Deleted(id=id)
 
     return await outcome(delete())

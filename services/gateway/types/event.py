@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import orjson
 import strawberry
 from strawberry.scalars import JSON
 
 from services.gateway import wire
 from services.gateway.types.scalars import IP
+
+ORIGINAL = ("eve", "event", "raw")
 
 
 @strawberry.type(description="One Suricata EVE event as stored (normalized and enriched).")
@@ -31,7 +34,7 @@ class Event:
 
     @classmethod
     def from_json(cls, data: wire.JSONObject) -> Event:
-        original = data.get("eve", data.get("raw"))
+        original = next((data[key] for key in ORIGINAL if key in data), None)
         return cls(
             id=strawberry.ID(str(data.get("id", ""))),
             timestamp=wire.timestamp(data.get("timestamp") or data.get("ts")),
@@ -44,9 +47,19 @@ class Event:
             proto=wire.text(data.get("proto")) or None,
             app_proto=wire.text(data.get("app_proto")) or None,
             tags=wire.strings(data.get("tags")),
-            fields=JSON({k: v for k, v in data.items() if k not in ("eve", "raw")}),
-            eve=JSON(original),
+            fields=JSON({k: v for k, v in data.items() if k not in ORIGINAL}),
+            eve=JSON(_decoded(original)),
         )
+
+
+def _decoded(original: object) -> object:
+    """The original EVE as an object (services may send the stored line as text)."""
+    if isinstance(original, str | bytes):
+        try:
+            return orjson.loads(original)
+        except orjson.JSONDecodeError:
+            return original
+    return original
 
 
 def _ip(value: object) -> IP | None:

@@ -28,9 +28,16 @@ class EventFilter:
             "query": self.query,
             "filter_set": self.filter_set,
             "host_query": self.host_query,
-            "from": self.from_.isoformat() if self.from_ else None,
-            "to": self.to.isoformat() if self.to else None,
+            **time_params(self.from_, self.to),
         }
+
+
+def time_params(start: datetime | None, end: datetime | None) -> dict[str, str | None]:
+    """`from`/`to` query parameters (ISO 8601); absent ones take the service's default."""
+    return {
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat() if end else None,
+    }
 
 
 def event_params(where: EventFilter | None) -> Params:

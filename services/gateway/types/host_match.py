@@ -11,16 +11,21 @@ from services.gateway import wire
 from services.gateway.context import Context
 from services.gateway.fields import documented
 from services.gateway.types.host import Host
+from services.gateway.types.host_user import HostUser
 from services.gateway.types.scalars import IP
 
 
 @strawberry.type(description="A host that matched, with how many matching events it has.")
 class HostMatch:
     ip: IP
-    event_count: int | None
     first_seen: datetime | None
     last_seen: datetime | None
-    summary: strawberry.Private[wire.JSONObject]
+    event_count: int | None = strawberry.field(
+        description="Events matching the event filter, when one was given."
+    )
+    hostnames: list[str]
+    users: list[HostUser]
+    roles: list[str]
 
     @documented("The full host document (fetched once per IP per request).")
     async def host(self, info: Info[Context, None]) -> Host | None:
@@ -28,11 +33,13 @@ class HostMatch:
 
     @classmethod
     def from_json(cls, data: wire.JSONObject) -> HostMatch:
-        count = data.get("event_count", data.get("events"))
+        count = data.get("events")
         return cls(
             ip=IP(str(data.get("ip", ""))),
-            event_count=int(count) if isinstance(count, int) else None,
             first_seen=wire.timestamp(data.get("first_seen")),
             last_seen=wire.timestamp(data.get("last_seen")),
-            summary=data,
+            event_count=int(count) if isinstance(count, int) else None,
+            hostnames=wire.strings(data.get("hostnames")),
+            users=[HostUser.from_json(item) for item in wire.objects(data.get("users"))],
+            roles=wire.strings(data.get("roles")),
         )

@@ -19,7 +19,11 @@ class LineError:
 class IngestResult:
     accepted: int
     rejected: int
+    stats: int = strawberry.field(description="Accepted `stats` lines (stored as sensor stats).")
     errors: list[LineError]
+    errors_total: int
+    errors_truncated: bool
+    batch_ids: list[strawberry.ID]
 
     @classmethod
     def from_json(cls, data: Any) -> IngestResult:
@@ -27,8 +31,12 @@ class IngestResult:
         return cls(
             accepted=int(page.get("accepted", 0)),
             rejected=int(page.get("rejected", 0)),
+            stats=int(page.get("stats", 0) or 0),
             errors=[
                 LineError(line=int(item.get("line", 0)), reason=str(item.get("reason", "")))
                 for item in wire.objects(page.get("errors"))
             ],
+            errors_total=int(page.get("errors_total", 0) or 0),
+            errors_truncated=bool(page.get("errors_truncated", False)),
+            batch_ids=[strawberry.ID(value) for value in wire.strings(page.get("batch_ids"))],
         )

@@ -14,30 +14,29 @@ from services.gateway import wire
 class IntelVerdict:
     kind: str
     value: str
-    provider: str | None
-    verdict: str | None
-    malicious: int | None
-    suspicious: int | None
-    harmless: int | None
+    provider: str
+    found: bool = strawberry.field(description="Whether the provider knows the value.")
+    verdict: str
+    stats: JSON = strawberry.field(description="Engine counts (`malicious`, `harmless`...).")
+    reputation: int | None
+    link: str | None
     cached: bool
-    checked_at: datetime | None
-    details: JSON | None = strawberry.field(description="The provider's answer as returned.")
+    fetched_at: datetime | None
+    details: JSON = strawberry.field(description="The provider's answer as returned.")
 
     @classmethod
     def from_json(cls, data: wire.JSONObject) -> IntelVerdict:
-        def count(key: str) -> int | None:
-            value = data.get(key)
-            return int(value) if isinstance(value, int) else None
-
+        reputation = data.get("reputation")
         return cls(
             kind=str(data.get("kind", "")),
             value=str(data.get("value", "")),
-            provider=wire.text(data.get("provider")),
-            verdict=wire.text(data.get("verdict")),
-            malicious=count("malicious"),
-            suspicious=count("suspicious"),
-            harmless=count("harmless"),
+            provider=str(data.get("provider") or ""),
+            found=bool(data.get("found", False)),
+            verdict=str(data.get("verdict") or ""),
+            stats=JSON(data.get("stats") or {}),
+            reputation=int(reputation) if isinstance(reputation, int) else None,
+            link=wire.text(data.get("link")) or None,
             cached=bool(data.get("cached", False)),
-            checked_at=wire.timestamp(data.get("checked_at")),
-            details=data.get("details", data.get("data")),
+            fetched_at=wire.timestamp(data.get("fetched_at")),
+            details=JSON(data.get("details") or {}),
         )

@@ -13,7 +13,7 @@ from services.gateway import wire
 class Network:
     name: str
     cidrs: list[str]
-    department: str | None
+    department: str
     home: bool
 
     @classmethod
@@ -21,7 +21,7 @@ class Network:
         return cls(
             name=str(data.get("name", "")),
             cidrs=wire.strings(data.get("cidrs")),
-            department=wire.text(data.get("department")),
+            department=str(data.get("department") or ""),
             home=bool(data.get("home", False)),
         )
 
@@ -37,6 +37,6 @@ class NetworkInput:
         return {
             "name": self.name,
             "cidrs": self.cidrs,
-            "department": self.department,
+            "department": self.department or "",
             "home": self.home,
         }

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from services.gateway import wire
+from services.gateway.context import Context
+from services.gateway.fields import documented
+from services.gateway.types.audit_entry import AuditEntry
 from services.gateway.types.threat import Threat
 
 
@@ -42,6 +47,12 @@ class Policy:
     created_by: str | None
     updated_at: datetime | None
     updated_by: str | None
+
+    @documented("Who changed this policy, when, and why (newest first).")
+    async def audit(self, info: Info[Context, None]) -> list[AuditEntry]:
+        path = f"/api/v1/policies/{quote(str(self.id), safe='')}/audit"
+        data = await info.context.api.escalation.get(path)
+        return [AuditEntry.from_json(item) for item in wire.items(data)]
 
     @classmethod
     def from_json(cls, data: wire.JSONObject) -> Policy:

@@ -11,19 +11,24 @@ from services.gateway import wire
 
 @strawberry.type(description="A rejected input line: why, from where, and the line itself.")
 class Reject:
-    timestamp: datetime | None
-    source: str | None
-    offset: int | None
+    received_at: datetime | None
+    source: str
+    offset: int
+    line: int
     reason: str
-    line: str | None
+    raw: str = strawberry.field(description="The line as received (maybe truncated).")
+    raw_bytes: int
+    raw_truncated: bool
 
     @classmethod
     def from_json(cls, data: wire.JSONObject) -> Reject:
-        offset = data.get("offset", data.get("source_offset"))
         return cls(
-            timestamp=wire.timestamp(data.get("ts") or data.get("timestamp")),
-            source=wire.text(data.get("source")),
-            offset=int(offset) if isinstance(offset, int) else None,
-            reason=str(data.get("reason", "")),
-            line=wire.text(data.get("line", data.get("raw"))),
+            received_at=wire.timestamp(data.get("received_at")),
+            source=str(data.get("source") or ""),
+            offset=int(data.get("offset", 0) or 0),
+            line=int(data.get("line", 0) or 0),
+            reason=str(data.get("reason") or ""),
+            raw=str(data.get("raw") or ""),
+            raw_bytes=int(data.get("raw_bytes", 0) or 0),
+            raw_truncated=bool(data.get("raw_truncated", False)),
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
+from services.gateway import wire
 from services.gateway.types.deleted import Deleted
 from services.gateway.types.delivery import Delivery
 from services.gateway.types.errors import NotFoundError, ValidationError
@@ -16,12 +17,22 @@ from services.gateway.types.job import Job
 from services.gateway.types.network import Network
 from services.gateway.types.policy import Policy
 from services.gateway.types.reference_list import ReferenceList
+from services.gateway.types.threat import Threat
 from services.gateway.types.webhook import Webhook
 
 
-@strawberry.type(description="The networks stored after a change.")
+@strawberry.type(description="The tenant's named networks; `isDefault` when none are defined.")
 class NetworkList:
     networks: list[Network]
+    is_default: bool
+
+    @classmethod
+    def from_json(cls, data: Any) -> NetworkList:
+        page = data if isinstance(data, dict) else {}
+        return cls(
+            networks=[Network.from_json(item) for item in wire.items(data, "networks")],
+            is_default=bool(page.get("default", False)),
+        )
 
 
 @strawberry.type(description="The filter sets an import created.")
@@ -50,6 +61,7 @@ JobResult = Annotated[Job | ValidationError | NotFoundError, strawberry.union("J
 IncidentResult = Annotated[
     Incident | ValidationError | NotFoundError, strawberry.union("IncidentResult")
 ]
+ThreatResult = Annotated[Threat | ValidationError | NotFoundError, strawberry.union("ThreatResult")]
 WebhookResult = Annotated[
     Webhook | ValidationError | NotFoundError, strawberry.union("WebhookResult")
 ]

@@ -1,0 +1,86 @@
+"""Host insights through GraphQL: events ingested through the gateway, then looked up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from tests.gateway.conftest import GraphQL, RequestLog
+
+CLIENT = "10.20.30.40"
+INGEST = """mutation($ndjson: String!) {
+  ingestEvents(ndjson: $ndjson) {
+    __typename
+    ... on IngestResult { accepted rejected errors { line reason } }
+    ... on ValidationError { message }
+  }
+}"""
+
+
+def dns_events(count: int) -> str:
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    lines = []
+    for index in range(count):
+        ts = (start + timedelta(seconds=index)).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
+        event = {
+            "timestamp": ts,
+            "flow_id": 1000 + index,
+            "event_type": "dns",
+            "src_ip": CLIENT,
+            "src_port": 50000 + index,
+            "dest_ip": "8.8.8.8",
+            "dest_port": 53,
+            "proto": "UDP",
+            "host": "sensor-1",
+            "dns": {
+                "type": "query",
+                "id": index,
+                "rrname": f"host{index}.example.com",
+                "rrtype": "A",
+            },
+        }
+        lines.append(orjson.dumps(event).decode())
+    return "\n".join(lines) + "\n"
+
+
+async def test_unknown_host_is_null(graphql: GraphQL) -> None:
+    body = await graphql('query { host(ip: "198.51.100.201") { ip } }')
+    assert body == {"data": {"host": None}}
+
+
+async def test_a_malformed_ip_is_rejected_by_the_schema(graphql: GraphQL) -> None:
+    body = await graphql('query { host(ip: "10.0.0.300") { ip } }')
+    assert body["data"] is None
+    assert "10.0.0.300" in body["errors"][0]["message"]
+
+
+async def test_ingested_events_make_a_host_document_and_a_search_hit(
+    graphql: GraphQL, rest: RequestLog
+) -> None:
+    ingested = await graphql(INGEST, {"ndjson": dns_events(3) + "not json\n"})
+    assert ingested["data"]["ingestEvents"]["__typename"] == "IngestResult", ingested
+    result = ingested["data"]["ingestEvents"]
+    assert (result["accepted"], result["rejected"]) == (3, 1)
+    assert result["errors"][0]["line"] == 4
+
+    body = await graphql(
+        """query($ip: IP!) {
+             host(ip: $ip) { ip summary { events } attributes { name values { value } } }
+             hosts(where: {query: "event_type:dns AND dest_ip:8.8.8.8"}) {
+               nodes { ip eventCount host { ip summary { events } } } } }""",
+        {"ip": CLIENT},
+    )
+    assert "errors" not in body, body
+    host = body["data"]["host"]
+    assert host["ip"] == CLIENT
+    assert host["summary"]["events"] == 3
+    assert host["attributes"], "the host document lists its attributes"
+    nodes = body["data"]["hosts"]["nodes"]
+    assert {node["ip"] for node in nodes} == {CLIENT, "8.8.8.8"}
+    mine = next(node for node in nodes if node["ip"] == CLIENT)
+    assert mine["eventCount"] == 3
+    assert mine["host"] == {"ip": CLIENT, "summary": {"events": 3}}
+
+    # `host(ip)` and the search hit's `host` share one DataLoader: one fetch per IP.
+    assert rest.calls.count(f"GET /api/v1/hosts/{CLIENT}") == 1
