@@ -18,4 +18,4 @@ def test_committed_sdl_equals_the_served_schema() -> None:
 def test_sdl_documents_expected_failures_as_result_unions() -> None:
     text = SDL.read_text()
     assert "union PolicyResult = Policy | ValidationError | NotFoundError" in text
-    assert "host(ip: IP!): Host\n" in text
+    assert "host(ip: IP!, from: DateTime = null, to: DateTime = null): Host\n" in text
