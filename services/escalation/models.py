@@ -192,7 +192,7 @@ class JobRead(BaseModel):
     chunks_done: int
     events_total: int
     events_done: int
-    events_acted: int
+    events_acted: int  # events the job's chunks newly tagged / declared / suppressed
     webhooks: bool
     created_at: datetime
     created_by: str
