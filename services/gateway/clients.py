@@ -20,7 +20,8 @@ from services.gateway import errors
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
-Params = Mapping[str, str | int | float | bool | None]
+ParamValue = str | int | float | bool | list[str] | None
+Params = Mapping[str, ParamValue]
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,14 @@ def single_client(base_url: str, transport: httpx.AsyncBaseTransport | None) -> 
     return ServiceClients(ingest=client, hunts=client, hosts=client, escalation=client)
 
 
-def _clean(params: Params | None) -> dict[str, str | int | float | bool] | None:
+def _clean(params: Params | None) -> dict[str, str | int | float | bool | list[str]] | None:
     if params is None:
         return None
-    return {key: value for key, value in params.items() if value is not None and value != ""}
+    return {
+        key: (str(value).lower() if isinstance(value, bool) else value)
+        for key, value in params.items()
+        if value is not None and value != "" and value != []
+    }
 
 
 def _error(response: httpx.Response) -> errors.GatewayError:

@@ -44,9 +44,12 @@ class Query:
     event_facets = query(event_resolvers.event_facets)
     fields = query(event_resolvers.fields)
 
+    catalog = query(hunt_resolvers.catalog)
     filter_sets = query(hunt_resolvers.filter_sets)
     filter_set = query(hunt_resolvers.filter_set)
+    export_filter_set = query(hunt_resolvers.export_filter_set)
     run_filter_set = query(hunt_resolvers.run_filter_set)
+    reference_lists = query(hunt_resolvers.reference_lists)
     reference_list = query(hunt_resolvers.reference_list)
 
     host = query(host_resolvers.host)
@@ -77,6 +80,7 @@ class Mutation:
     delete_filter_set = mutation(hunt_resolvers.delete_filter_set)
     import_filter_sets = mutation(hunt_resolvers.import_filter_sets)
     put_reference_list = mutation(hunt_resolvers.put_reference_list)
+    delete_reference_list = mutation(hunt_resolvers.delete_reference_list)
 
     put_networks = mutation(ingest_resolvers.put_networks)
     ingest_events = mutation(ingest_resolvers.ingest_events)

@@ -20,6 +20,12 @@ class EventFilter:
     query: str | None = None
     filter_set: strawberry.ID | None = None
     host_query: str | None = None
+    host_side: str | None = strawberry.field(
+        default=None, description="Which side `hostQuery` applies to: `src`, `dest` or `any`."
+    )
+    include_suppressed: bool | None = strawberry.field(
+        default=None, description="Include events hidden by `suppress` policies."
+    )
     from_: datetime | None = strawberry.field(default=None, name="from")
     to: datetime | None = None
 
@@ -28,6 +34,8 @@ class EventFilter:
             "query": self.query,
             "filter_set": self.filter_set,
             "host_query": self.host_query,
+            "host_side": self.host_side,
+            "include_suppressed": self.include_suppressed,
             **time_params(self.from_, self.to),
         }
 

@@ -28,6 +28,6 @@ class Facet:
             field=str(page.get("field") or field),
             values=[
                 FacetValue(value=JSON(item.get("value")), count=int(item.get("count", 0)))
-                for item in wire.items(data, "values", "buckets")
+                for item in wire.items(data, "buckets", "values")
             ],
         )

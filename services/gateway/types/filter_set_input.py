@@ -8,24 +8,23 @@ import strawberry
 from strawberry.scalars import JSON
 
 
-@strawberry.input(description="A new saved filter set: a text `query` or Stamus `content`.")
+@strawberry.input(
+    description=(
+        "A saved filter set: a text `query` and/or Stamus `content` (both given: both must "
+        "match), the `facets` a run breaks results down by, private unless `shared`."
+    )
+)
 class FilterSetInput:
     name: str
     description: str | None = None
     query: str | None = None
     content: JSON | None = None
-    shared: bool = False
+    facets: list[str] | None = None
+    category: str | None = None
+    shared: bool | None = None
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"name": self.name, "shared": self.shared}
-        for key, value in (
-            ("description", self.description),
-            ("query", self.query),
-            ("content", self.content),
-        ):
-            if value is not None:
-                body[key] = value
-        return body
+        return _given(self)
 
 
 @strawberry.input(description="Changes to a saved filter set; absent fields stay as they are.")
@@ -34,14 +33,22 @@ class FilterSetPatch:
     description: str | None = None
     query: str | None = None
     content: JSON | None = None
+    facets: list[str] | None = None
+    category: str | None = None
     shared: bool | None = None
 
     def body(self) -> dict[str, Any]:
-        fields = {
-            "name": self.name,
-            "description": self.description,
-            "query": self.query,
-            "content": self.content,
-            "shared": self.shared,
-        }
-        return {key: value for key, value in fields.items() if value is not None}
+        return _given(self)
+
+
+def _given(value: FilterSetInput | FilterSetPatch) -> dict[str, Any]:
+    fields = {
+        "name": value.name,
+        "description": value.description,
+        "query": value.query,
+        "content": value.content,
+        "facets": value.facets,
+        "category": value.category,
+        "shared": value.shared,
+    }
+    return {key: item for key, item in fields.items() if item is not None}

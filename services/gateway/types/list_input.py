@@ -1,24 +1,30 @@
-"""The new content of a tenant's reference list."""
+"""The new content of one of the tenant's reference lists."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 
-@strawberry.input(description="One entry of a reference list.")
+@strawberry.input(
+    description=(
+        "One entry: `10.0.0.53`, `10.0.0.0/8`, `corp.example.com`, `*.example.com`; `match` "
+        "`suffix` also matches subdomains."
+    )
+)
 class ListItemInput:
     value: str
     match: str | None = None
-    note: str | None = None
+    attrs: JSON | None = None
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"value": self.value}
         if self.match is not None:
             body["match"] = self.match
-        if self.note is not None:
-            body["note"] = self.note
+        if self.attrs is not None:
+            body["attrs"] = self.attrs
         return body
 
 
@@ -26,12 +32,9 @@ class ListItemInput:
 class ReferenceListInput:
     items: list[ListItemInput]
     description: str | None = None
-    kind: str | None = None
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"items": [item.body() for item in self.items]}
         if self.description is not None:
             body["description"] = self.description
-        if self.kind is not None:
-            body["kind"] = self.kind
         return body

@@ -1,48 +1,46 @@
-"""A reference list (`field:@name` in the filter language): shipped or the tenant's own."""
+"""A reference list with a page of its entries."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 from services.gateway import wire
+from services.gateway.types.reference_list_info import ReferenceListInfo
 
 
 @strawberry.type(description="One entry: an IP, CIDR or name (`match` is `exact` or `suffix`).")
 class ListItem:
     value: str
-    match: str | None
-    note: str | None
+    kind: str
+    match: str
+    attrs: JSON = strawberry.field(description="Provenance and details (provider, protocols...).")
 
     @classmethod
     def from_json(cls, data: wire.JSONObject) -> ListItem:
         return cls(
             value=str(data.get("value", "")),
-            match=wire.text(data.get("match")),
-            note=wire.text(data.get("note") or data.get("comment")),
+            kind=str(data.get("kind") or ""),
+            match=str(data.get("match") or ""),
+            attrs=JSON(data.get("attrs") or {}),
         )
 
 
-@strawberry.type(description="A named list of values used as `field:@name` in filters.")
+@strawberry.type(description="A reference list and a page of its entries (`nextOffset` for more).")
 class ReferenceList:
-    name: str
-    kind: str | None
-    description: str | None
-    shipped: bool
-    version: str | None
-    updated_at: datetime | None
+    info: ReferenceListInfo
     items: list[ListItem]
+    next_offset: int | None
 
     @classmethod
-    def from_json(cls, data: wire.JSONObject) -> ReferenceList:
-        version = data.get("version")
+    def from_json(cls, data: Any) -> ReferenceList:
+        page = data if isinstance(data, dict) else {}
+        header = page.get("list")
+        next_offset = page.get("next_offset")
         return cls(
-            name=str(data.get("name", "")),
-            kind=wire.text(data.get("kind")),
-            description=wire.text(data.get("description")),
-            shipped=bool(data.get("shipped", False)),
-            version=None if version is None else str(version),
-            updated_at=wire.timestamp(data.get("updated_at")),
-            items=[ListItem.from_json(item) for item in wire.objects(data.get("items"))],
+            info=ReferenceListInfo.from_json(header if isinstance(header, dict) else {}),
+            items=[ListItem.from_json(item) for item in wire.items(data)],
+            next_offset=int(next_offset) if isinstance(next_offset, int) else None,
         )

@@ -16,7 +16,7 @@ from services.gateway.types.ingest_result import IngestResult
 from services.gateway.types.job import Job
 from services.gateway.types.network import Network
 from services.gateway.types.policy import Policy
-from services.gateway.types.reference_list import ReferenceList
+from services.gateway.types.reference_list_info import ReferenceListInfo
 from services.gateway.types.threat import Threat
 from services.gateway.types.webhook import Webhook
 
@@ -50,7 +50,7 @@ FilterSetImportResult = Annotated[
     FilterSetList | ValidationError, strawberry.union("FilterSetImportResult")
 ]
 ReferenceListResult = Annotated[
-    ReferenceList | ValidationError, strawberry.union("ReferenceListResult")
+    ReferenceListInfo | ValidationError, strawberry.union("ReferenceListResult")
 ]
 NetworksResult = Annotated[NetworkList | ValidationError, strawberry.union("NetworksResult")]
 IngestEventsResult = Annotated[

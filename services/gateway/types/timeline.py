@@ -19,6 +19,7 @@ class TimelineBucket:
 @strawberry.type(description="Event counts per bucket of `interval` over the time range.")
 class Timeline:
     interval: str
+    interval_seconds: int
     buckets: list[TimelineBucket]
 
     @classmethod
@@ -26,9 +27,10 @@ class Timeline:
         page = data if isinstance(data, dict) else {}
         return cls(
             interval=str(page.get("interval", "")),
+            interval_seconds=int(page.get("interval_seconds", 0) or 0),
             buckets=[
                 TimelineBucket(
-                    time=wire.required_timestamp(item.get("time") or item.get("ts")),
+                    time=wire.required_timestamp(item.get("time")),
                     count=int(item.get("count", 0)),
                 )
                 for item in wire.items(data, "buckets")
