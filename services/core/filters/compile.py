@@ -68,6 +68,15 @@ class Compiled:
     sql: str
     params: dict[str, Any]
 
+    def embed(self, query: str) -> str:
+        """`query` with `$filter` replaced by the parenthesized expression.
+
+        `compiled.embed("SELECT count() FROM events WHERE tenant = {tenant:String} AND $filter")`
+        """
+        if "$filter" not in query:
+            raise ValueError("query has no $filter placeholder")
+        return query.replace("$filter", f"({self.sql})")
+
 
 def compile_filter(ast: Node, registry: fields.Registry, tenant: str) -> Compiled:
     """Compile an AST for `tenant` (lists and tags are read for this tenant)."""

@@ -244,6 +244,8 @@ class _Parser:
         if self.peek() == '"':
             return Term(None, "eq", self.quoted(), at, at)
         pattern, plain, wild = self.bare()
+        if not pattern.strip("*"):
+            return MatchAll()
         if wild:
             return Term(None, "wildcard", pattern, at, at)
         return Term(None, "eq", plain, at, at)
