@@ -121,12 +121,11 @@ OTHER_TENANT = {**EVENTS[0], "community_id": "other-tenant"}
 
 def insert(ch: Client, tenant: str, events: list[dict[str, Any]]) -> None:
     """Insert events in one batch; columns an event leaves out get the column's empty value."""
-    types = dict(
-        ch.query(
-            "SELECT name, type FROM system.columns WHERE database = currentDatabase()"
-            " AND table = 'events' LIMIT 1000"
-        ).result_rows
-    )
+    rows_of_types = ch.query(
+        "SELECT name, type FROM system.columns WHERE database = currentDatabase()"
+        " AND table = 'events' LIMIT 1000"
+    ).result_rows
+    types = {str(name): str(type_) for name, type_ in rows_of_types}
     columns = sorted({k for e in events for k in e} | {"tenant", "ts"})
     rows = []
     for event in events:
@@ -294,12 +293,11 @@ def test_a_tenant_list_shadows_the_shipped_one(with_lists: Client) -> None:
 
 
 def test_tag_field_reads_event_tags(events: Client) -> None:
-    ids = dict(
-        events.query(
-            "SELECT community_id, id FROM events WHERE tenant = {t:String} LIMIT 100",
-            parameters={"t": TENANT},
-        ).result_rows
-    )
+    rows_of_ids = events.query(
+        "SELECT community_id, id FROM events WHERE tenant = {t:String} LIMIT 100",
+        parameters={"t": TENANT},
+    ).result_rows
+    ids = {str(label): event_id for label, event_id in rows_of_ids}
     rows = [
         [TENANT, ids["dns1"], T0, "relevant", "00000000-0000-0000-0000-000000000001", 1],
         [TENANT, ids["tls1"], T0, "informational", "00000000-0000-0000-0000-000000000001", 1],
