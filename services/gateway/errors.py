@@ -8,9 +8,20 @@ mutations; everything else reaches the client as an error with its code.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graphql import GraphQLError
+
+# "url: refused — ...", "invalid request body — threat.name: field required"
+FIELD_PREFIX = re.compile(r"^(?:invalid request body — )?([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): ")
+
+
+def camel_path(path: str) -> str:
+    """`threat.kill_chain` → `threat.killChain` (GraphQL input names)."""
+    return ".".join(
+        re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), part) for part in path.split(".")
+    )
 
 
 class GatewayError(GraphQLError):
@@ -41,14 +52,23 @@ class Invalid(GatewayError):
     code = "BAD_USER_INPUT"
 
     def field(self) -> str | None:
-        """The first offending field the service named in `details`, if any."""
+        """The first offending input field, named as in the GraphQL input (`threat.killChain`):
+        from the service's `details`, else from a message that starts with it."""
+        named: str | None = None
         if isinstance(self.details, list):
-            for problem in self.details:
-                if isinstance(problem, dict) and isinstance(problem.get("field"), str):
-                    return str(problem["field"])
-        if isinstance(self.details, dict) and isinstance(self.details.get("field"), str):
-            return str(self.details["field"])
-        return None
+            named = next(
+                (
+                    str(problem["field"])
+                    for problem in self.details
+                    if isinstance(problem, dict) and isinstance(problem.get("field"), str)
+                ),
+                None,
+            )
+        elif isinstance(self.details, dict) and isinstance(self.details.get("field"), str):
+            named = str(self.details["field"])
+        if named is None and (match := FIELD_PREFIX.match(self.message)):
+            named = match.group(1)
+        return camel_path(named) if named else None
 
 
 class Conflict(Invalid):
