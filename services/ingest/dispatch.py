@@ -39,7 +39,8 @@ def dispatch_batch(
 ) -> str:
     """Send `escalation.apply_policies` for a batch with events; return the recorded status
     (`sent`, `failed`, `skipped`, or `none` for a batch without events)."""
-    if result.accepted == 0 or result.first_ts is None or result.last_ts is None:
+    events = result.accepted - result.stats
+    if events <= 0 or result.first_ts is None or result.last_ts is None:
         return "none"
     status, error = "skipped", "no broker configured for this ingest"
     if celery is not None:
@@ -61,7 +62,7 @@ def dispatch_batch(
         source,
         result.first_ts,
         result.last_ts,
-        result.accepted,
+        events,
         status,
         error,
     )
