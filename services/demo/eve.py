@@ -49,20 +49,22 @@ class Emitter:
         self.rng = rng
         self._heap: list[tuple[float, int, Event]] = []
         self._seq = 0
-        self._stamps: dict[int, str] = {}
+        self._minutes: dict[int, str] = {}
         self._packed: dict[str, bytes] = {}
 
     def stamp(self, t: float) -> str:
         """`t` (epoch seconds) in Suricata's format: 2026-11-30T23:33:30.123456+0000."""
         us = int(t * 1_000_000)
-        sec = us // 1_000_000
-        prefix = self._stamps.get(sec)
+        minute = us // 60_000_000
+        prefix = self._minutes.get(minute)
         if prefix is None:
-            if len(self._stamps) > 8192:
-                self._stamps.clear()
-            prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
-            self._stamps[sec] = prefix
-        return f"{prefix}.{us - sec * 1_000_000:06d}+0000"
+            if len(self._minutes) > 4096:
+                self._minutes.clear()
+            prefix = time.strftime("%Y-%m-%dT%H:%M:", time.gmtime(minute * 60))
+            self._minutes[minute] = prefix
+        rest = us - minute * 60_000_000
+        second = rest // 1_000_000
+        return f"{prefix}{second:02d}.{rest - second * 1_000_000:06d}+0000"
 
     @property
     def pushed(self) -> int:

@@ -15,6 +15,7 @@ import gzip
 import io
 import itertools
 import random
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,9 +72,10 @@ def generate(
     world = World(org, em)
     rng = em.rng
     kinds = [activity for activity, _ in activities.BACKGROUND]
-    cum_weights = list(itertools.accumulate(weight for _, weight in activities.BACKGROUND))
+    kind_cum = list(itertools.accumulate(weight for _, weight in activities.BACKGROUND))
     hosts = org.workstations
-    host_weights = list(itertools.accumulate(0.3 + rng.random() * 1.7 for _ in hosts))
+    host_cum = list(itertools.accumulate(0.3 + rng.random() * 1.7 for _ in hosts))
+    random_ = rng.random
     quotas = _quotas(start, stop, max(0, events - _planned_events(plan.items)))
     items = plan.items
     next_item = 0
@@ -88,9 +90,9 @@ def generate(
         target = em.pushed + quota
         span = b1 - b0
         while em.pushed < target:
-            activity = rng.choices(kinds, cum_weights=cum_weights)[0]
-            host = rng.choices(hosts, cum_weights=host_weights)[0]
-            activity(world, b0 + rng.random() * span, host)
+            activity = kinds[bisect_right(kind_cum, random_() * kind_cum[-1])]
+            host = hosts[bisect_right(host_cum, random_() * host_cum[-1])]
+            activity(world, b0 + random_() * span, host)
         for event in em.pop_until(b1):
             yield dumps(event)
     em.discard()

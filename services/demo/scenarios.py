@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -175,7 +176,7 @@ def plan(org: Organization, start: int, end: int, seed: int, events: int) -> Pla
         seen = truth.users.get(user)
         entry["users"] = [user] if seen else []
         entry["users_recent"] = [user] if seen and seen["logged_in_recently"] else []
-    items.sort()
+    items.sort(key=attrgetter("ts"))
     return Plan(truth=truth, items=items)
 
 
