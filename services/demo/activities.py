@@ -245,7 +245,10 @@ def mail(w: World, t: float, host: Host) -> None:
 
 
 def ssh(w: World, t: float, host: Host) -> None:
+    """An administrator or developer logs in to a Linux server."""
     rng = w.rng
+    if host.department not in ("IT", "Engineering"):
+        host = rng.choice(w.admins)
     server = rng.choice(w.linux_servers)
     c = Conn(w.em, host.ip, w.port(), server.ip, 22, "TCP", CORE_SENSOR, "ssh")
     eve.record(

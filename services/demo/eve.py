@@ -54,7 +54,7 @@ class Emitter:
 
     def stamp(self, t: float) -> str:
         """`t` (epoch seconds) in Suricata's format: 2026-11-30T23:33:30.123456+0000."""
-        us = int(t * 1_000_000)
+        us = round(t * 1_000_000)
         minute = us // 60_000_000
         prefix = self._minutes.get(minute)
         if prefix is None:

@@ -84,12 +84,10 @@ def _smb_logon(w: World, t: float, host: Host, user: str) -> None:
     eve.flow(w.em, c, t, t + 30 + w.rng.random() * 600, (14, 12), (3200, 2900))
 
 
-def login(w: World, item: Planned, host: Host) -> None:
-    """The machine account, then the user: Kerberos pre-auth, TGT, service ticket, SMB, LDAP."""
-    t, user = float(item.ts), item.arg
+def _machine_logon(w: World, t: float, host: Host) -> None:
     _krb5(
         w,
-        t - 12,
+        t,
         host,
         {
             "msg_type": "KRB_AS_REQ",
@@ -100,6 +98,14 @@ def login(w: World, item: Planned, host: Host) -> None:
             "weak_encryption": False,
         },
     )
+
+
+def login(w: World, item: Planned, host: Host) -> None:
+    """The machine account (Windows), then the user: Kerberos pre-auth, TGT, service ticket,
+    and an SMB session to the file server."""
+    t, user = item.time, item.arg
+    if host.os == "windows":
+        _machine_logon(w, t - 12, host)
     _krb5(
         w,
         t,
@@ -146,7 +152,7 @@ def login(w: World, item: Planned, host: Host) -> None:
 
 def ticket(w: World, item: Planned, host: Host) -> None:
     """A service ticket while the user works (and now and then a new SMB session)."""
-    t, user = float(item.ts), item.arg
+    t, user = item.time, item.arg
     sname = SERVICES[w.rng.getrandbits(2)]
     _krb5(
         w,
@@ -162,12 +168,12 @@ def ticket(w: World, item: Planned, host: Host) -> None:
         },
     )
     if w.rng.random() < 0.3:
-        _smb_logon(w, t + 0.5, host, user)
+        _smb_logon(w, t - 0.6, host, user)
 
 
 def public_dns(w: World, item: Planned, host: Host) -> None:
     """A lookup sent straight to a public resolver, then a connection to the answer."""
-    t = float(item.ts)
+    t = item.time
     site = w.site_for(host)
     c = Conn(w.em, host.ip, w.port(), item.arg, 53, "UDP", CORE_SENSOR, "dns")
     t1 = eve.dns(w.em, c, t, site.name, [("A", ip) for ip in site.ips])
@@ -179,7 +185,7 @@ def public_dns(w: World, item: Planned, host: Host) -> None:
 
 def doh(w: World, item: Planned, host: Host) -> None:
     """DNS over HTTPS: a bootstrap lookup of the DoH name now and then, then TLS to it."""
-    t, sni = float(item.ts), item.arg
+    t, sni = item.time, item.arg
     ips = dict(internet.DOH_SERVERS)[sni]
     if w.rng.random() < 0.4:
         t = w.resolve(t, host, sni, [("A", ip) for ip in ips]) + 0.001
@@ -199,7 +205,7 @@ def dot(w: World, item: Planned, host: Host) -> None:
     sni = item.arg
     ips = dict(internet.DOT_SERVERS)[sni]
     w.tls_session(
-        float(item.ts),
+        item.time,
         host,
         ips[w.rng.getrandbits(1) % len(ips)],
         sni,
@@ -211,7 +217,7 @@ def dot(w: World, item: Planned, host: Host) -> None:
 
 def odd_port_dns(w: World, item: Planned, host: Host) -> None:
     """Plain DNS to a rented server listening on an unusual port."""
-    t = float(item.ts)
+    t = item.time
     site = w.site_for(host)
     c = Conn(w.em, host.ip, w.port(), item.arg, item.port, "UDP", CORE_SENSOR, "dns")
     t1 = eve.dns(w.em, c, t, site.name, [("A", ip) for ip in site.ips])
@@ -220,7 +226,7 @@ def odd_port_dns(w: World, item: Planned, host: Host) -> None:
 
 def script_http(w: World, item: Planned, host: Host) -> None:
     """A script or command-line tool fetching something over plain HTTP."""
-    t, ua = float(item.ts), item.arg
+    t, ua = item.time, item.arg
     name, url, ctype = w.rng.choice(internet.SCRIPT_TARGETS)
     ip = internet.site(name, "other").ips[0]
     t1 = w.resolve(t, host, name, [("A", ip)])
@@ -234,7 +240,7 @@ def script_http(w: World, item: Planned, host: Host) -> None:
 
 def dyndns(w: World, item: Planned, host: Host) -> None:
     """A dynamic-DNS name looked up (through the internal resolver), then contacted."""
-    t, name = float(item.ts), item.arg
+    t, name = item.time, item.arg
     ip = dict(internet.DYNDNS_NAMES)[name]
     t1 = w.resolve(t, host, name, [("A", ip)], forward=1.0)
     if name.endswith(".duckdns.org"):
@@ -256,7 +262,7 @@ def dyndns(w: World, item: Planned, host: Host) -> None:
 
 def old_tls(w: World, item: Planned, host: Host) -> None:
     """A legacy client that still speaks TLS 1.0."""
-    t, sni = float(item.ts), item.arg
+    t, sni = item.time, item.arg
     ip = internet.site(sni, "other").ips[0]
     t1 = w.resolve(t, host, sni, [("A", ip)])
     w.tls_session(t1 + 0.001, host, ip, sni, internet.LEGACY_TLS10)
@@ -264,7 +270,7 @@ def old_tls(w: World, item: Planned, host: Host) -> None:
 
 def dhcp_renewal(w: World, item: Planned, host: Host) -> None:
     """A lease renewal: the client asks its DHCP server for its address again, and gets it."""
-    rng, t = w.rng, float(item.ts)
+    rng, t = w.rng, item.time
     c = Conn(w.em, host.ip, 68, w.dhcp, 67, "UDP", CORE_SENSOR, "dhcp")
     xid = rng.getrandbits(32)
     eve.record(

@@ -25,13 +25,18 @@ MINUTE = 60
 
 @dataclass(frozen=True, order=True)
 class Planned:
-    """One planted piece of activity: `kind` by host `ip` at `ts` (whole epoch seconds)."""
+    """One planted piece of activity: `kind` by host `ip` at `ts` epoch seconds + `us`."""
 
     ts: int
     kind: str
     ip: str
     arg: str = ""
     port: int = 0
+    us: int = 0
+
+    @property
+    def time(self) -> float:
+        return self.ts + self.us / 1_000_000
 
 
 @dataclass
@@ -85,8 +90,9 @@ class Plan:
     items: list[Planned]
 
 
-def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def iso(ts: int, us: int = 0) -> str:
+    moment = datetime.fromtimestamp(ts, UTC).replace(microsecond=us)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def plan(org: Organization, start: int, end: int, seed: int, events: int) -> Plan:
@@ -152,24 +158,24 @@ def plan(org: Organization, start: int, end: int, seed: int, events: int) -> Pla
         if session is None:
             continue
         login, last_seen = session
-        items.append(Planned(login, "login", host.ip, host.user))
+        login_us, last_us = rng.randrange(1_000_000), rng.randrange(1_000_000)
+        items.append(Planned(login, "login", host.ip, host.user, us=login_us))
         t = login + rng.randint(30, 80) * MINUTE
         while t < last_seen:
-            items.append(Planned(t, "ticket", host.ip, host.user))
+            items.append(Planned(t, "ticket", host.ip, host.user, us=rng.randrange(1_000_000)))
             t += rng.randint(30, 80) * MINUTE
-        if last_seen > login:
-            items.append(Planned(last_seen, "ticket", host.ip, host.user))
+        items.append(Planned(last_seen, "ticket", host.ip, host.user, us=last_us))
         truth.users[host.user] = {
             **_where(host),
-            "last_login": iso(login),
-            "last_seen": iso(last_seen),
+            "last_login": iso(login, login_us),
+            "last_seen": iso(last_seen, last_us),
             "logged_in_recently": last_seen >= end - RECENT_S,
         }
     for host in org.workstations:
         truth.hostnames[host.ip] = host.hostname
         t = start + rng.randint(0, max(0, min(LEASE_RENEWAL_S, end - start) - 2 * MINUTE))
         while t < end - MINUTE:
-            items.append(Planned(t, "dhcp", host.ip))
+            items.append(Planned(t, "dhcp", host.ip, us=rng.randrange(1_000_000)))
             t += LEASE_RENEWAL_S
     for ip, entry in truth.public_dns_hosts.items():
         user = org.by_ip[ip].user
@@ -199,7 +205,9 @@ class _Planter:
         recent_from = max(self.start, self.end - RECENT_S)
         times = [self.rng.randint(recent_from, last)]  # one in the last hour
         times += [self.rng.randint(self.start, last) for _ in range(count - 1)]
-        self.items.extend(Planned(t, kind, host.ip, arg, port) for t in times)
+        self.items.extend(
+            Planned(t, kind, host.ip, arg, port, self.rng.randrange(1_000_000)) for t in times
+        )
 
 
 def _where(host: Host) -> dict[str, Any]:
@@ -213,10 +221,10 @@ def _session(rng: random.Random, start: int, end: int, state: str) -> tuple[int,
         return login, end - rng.randint(2, 15) * MINUTE
     if state == "earlier":
         latest = end - RECENT_S - 10 * MINUTE
-        if latest <= start:
+        if latest - 10 * MINUTE <= start:
             return None
-        login = rng.randint(start, latest)
-        return login, rng.randint(login, min(latest, login + 9 * 3600))
+        login = rng.randint(start, latest - 10 * MINUTE)
+        return login, rng.randint(login + 10 * MINUTE, min(latest, login + 9 * 3600))
     return None
 
 

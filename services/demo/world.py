@@ -35,6 +35,7 @@ class World:
         self.db = org.role("database_server")[0].ip
         self.app = org.role("application_server")[0].ip
         self.web = [h.ip for h in org.role("web_server")]
+        self.admins = [h for h in org.workstations if h.department in ("IT", "Engineering")]
         self.linux_servers = [h for h in org.hosts if h.roles and h.os == "linux"]
         self.by_hostname = {h.hostname: h.ip for h in org.hosts if h.roles}
         self.printers = {h.department: h.ip for h in org.role("printer")}

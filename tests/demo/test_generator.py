@@ -193,7 +193,8 @@ def test_scripting_agents_dyndns_and_old_tls_come_only_from_the_planted_hosts(
 
 
 def test_user_logins_match_the_ground_truth(events: list[Event], truth: GroundTruth) -> None:
-    seen: dict[str, tuple[str, str]] = {}
+    first: dict[str, str] = {}
+    last: dict[str, str] = {}
     for e in events:
         user = ""
         if e["event_type"] == "krb5":
@@ -202,16 +203,20 @@ def test_user_logins_match_the_ground_truth(events: list[Event], truth: GroundTr
             user = e["smb"]["ntlmssp"]["user"]
         if user and not user.endswith("$"):
             assert truth.users[user]["host"] == e["src_ip"]
-            seen[user] = max(seen.get(user, ("", "")), (e["timestamp"], e["src_ip"]))
-    assert set(seen) == set(truth.users)
+            first[user] = min(first.get(user, e["timestamp"]), e["timestamp"])
+            last[user] = max(last.get(user, ""), e["timestamp"])
+    assert set(last) == set(truth.users)
     recent_cut = END - timedelta(hours=1)
-    for user, (last, _) in seen.items():
-        last_seen = datetime.strptime(last, "%Y-%m-%dT%H:%M:%S.%f%z")
-        entry = truth.users[user]
-        assert abs(last_seen - datetime.fromisoformat(entry["last_seen"])) < timedelta(seconds=1)
-        assert entry["logged_in_recently"] == (last_seen >= recent_cut)
+    for user, entry in truth.users.items():
+        assert parse_stamp(first[user]) == datetime.fromisoformat(entry["last_login"])
+        assert parse_stamp(last[user]) == datetime.fromisoformat(entry["last_seen"])
+        assert entry["logged_in_recently"] == (parse_stamp(last[user]) >= recent_cut)
     assert any(u["logged_in_recently"] for u in truth.users.values())
     assert not all(u["logged_in_recently"] for u in truth.users.values())
+
+
+def parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
 def test_a_full_size_organization_plants_the_documented_mix() -> None:
