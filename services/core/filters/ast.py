@@ -122,7 +122,7 @@ def pattern_text(pattern: str) -> str:
             out.append(pattern[i : i + 2])
             i += 2
             continue
-        out.append("\\" + ch if ch in SPECIAL else ch)
+        out.append("\\" + ch if ch in SPECIAL or ch.isspace() else ch)
         i += 1
     return "".join(out)
 

@@ -51,14 +51,13 @@ def parse_stamus(
             raise Invalid(f"{where} must be an object with a string id")
         try:
             node = _item(item, registry)
+            compile_filter(node, registry, tenant="")
         except Invalid as exc:
             raise Invalid(f'{where} (id "{item["id"]}"): {exc.message}', exc.details) from exc
         if item.get("negated") is True:
             node = Not(node)
         items.append(node)
-    ast = and_(items)
-    compile_filter(ast, registry, tenant="")
-    return ast
+    return and_(items)
 
 
 def signature_hit_limits(content: Sequence[Mapping[str, Any]]) -> dict[str, int]:

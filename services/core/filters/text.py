@@ -295,7 +295,7 @@ class _Parser:
         wild = False
         while not self.eof():
             ch = self.s[self.i]
-            if ch in DELIMITERS or ch in stop:
+            if ch in DELIMITERS or ch in stop or ch.isspace():
                 break
             if ch == "\\":
                 if self.i + 1 >= len(self.s):
