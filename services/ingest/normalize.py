@@ -12,6 +12,7 @@ kept in `raw`); timestamps are epoch microseconds (UTC).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -60,7 +61,7 @@ def parse_line(raw: bytes, max_line_bytes: int) -> dict[str, Any]:
     try:
         event = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise Rejected(_json_error(raw, exc)) from None
+        event = _parse_strictly_slow(raw, exc)
     if type(event) is not dict:
         raise Rejected(f"not a JSON object but {_json_kind(event)}")
     event_type = event.get("event_type")
@@ -74,14 +75,31 @@ def parse_line(raw: bytes, max_line_bytes: int) -> dict[str, Any]:
     return event
 
 
-def _json_error(raw: bytes, exc: orjson.JSONDecodeError) -> str:
+def _parse_strictly_slow(raw: bytes, exc: orjson.JSONDecodeError) -> Any:
+    """The slow path for what orjson refuses: integers beyond 64 bits are valid JSON (stored
+    clamped, see values.uint); invalid UTF-8, blank lines, broken JSON and lone UTF-16
+    surrogate escapes (not storable as UTF-8) are rejected with their reason."""
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as bad:
-        return f"invalid UTF-8 at byte {bad.start}"
-    if not raw.strip():
-        return "empty line"
-    return f"invalid JSON at column {exc.colno}: {exc.msg}"
+        raise Rejected(f"invalid UTF-8 at byte {bad.start}") from None
+    if not text.strip():
+        raise Rejected("empty line")
+    try:
+        event = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as slow:
+        raise Rejected(f"invalid JSON at column {slow.colno}: {slow.msg}") from None
+    except ValueError:
+        raise Rejected(f"invalid JSON at column {exc.colno}: {exc.msg}") from None
+    try:
+        json.dumps(event, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise Rejected("invalid JSON: a string holds a lone UTF-16 surrogate escape") from None
+    return event
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _json_kind(value: Any) -> str:

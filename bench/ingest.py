@@ -1,0 +1,112 @@
+"""Ingest speed: the full pipeline vs the engine inserting the same EVE file by itself.
+
+    .venv/bin/python bench/ingest.py                 # 1,000,000 generated lines
+    .venv/bin/python bench/ingest.py --lines 200000  # quicker
+    .venv/bin/python bench/ingest.py --file eve.json # your own EVE file
+
+In one run, on a fresh embedded engine migrated exactly as in production:
+(a) `Pipeline.ingest` (parse, normalize, enrich, insert into `events` with its materialized
+    views) over the file in batches; (b) the engine alone: `INSERT INTO events_baseline FORMAT
+JSONEachRow` of the same bytes, streamed with `client.raw_insert` (a table with the same
+columns and types, no views, `input_format_skip_unknown_fields=1`). Prints events/s of both,
+their ratio and the process's peak RSS. Floors: ratio >= 0.6, peak RSS <= 1 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import eve_generator  # bench/eve_generator.py, beside this script
+
+from services.core import clickhouse, migrate
+from services.core.clickhouse import Client
+from services.ingest.networks import NetworkMap
+from services.ingest.pipeline import Line, Pipeline
+
+CREATE_BASELINE = """
+    CREATE TABLE events_baseline AS events
+    ENGINE = MergeTree PARTITION BY toYYYYMMDD(ts) ORDER BY (tenant, event_type, ts)
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, help="EVE file to ingest (default: generate)")
+    parser.add_argument("--lines", type=int, default=1_000_000, help="lines to generate")
+    parser.add_argument("--batch", type=int, default=50_000, help="lines per Pipeline.ingest")
+    parser.add_argument("--data-dir", type=Path, help="engine data directory (default: temp)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="sightline-bench-") as scratch:
+        data_dir = args.data_dir or Path(scratch) / "chdb"
+        path = args.file or Path(scratch) / "eve.json"
+        if args.file is None:
+            started = time.perf_counter()
+            with path.open("wb") as out:
+                for line in eve_generator.eve_lines(args.lines):
+                    out.write(line + b"\n")
+            print(f"generated {args.lines:,} lines in {time.perf_counter() - started:.1f} s")
+        size = path.stat().st_size
+        ch = clickhouse.connect(f"chdb://{data_dir}")
+        migrate.migrate(ch)
+        ch.command(CREATE_BASELINE)
+
+        pipeline_rate, accepted = run_pipeline(ch, path, args.batch)
+        baseline_rate, stored = run_baseline(ch, path)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"file: {path} ({size / 1e6:.0f} MB)")
+        print(f"(a) pipeline: {accepted:,} events at {pipeline_rate:,.0f} events/s")
+        print(f"(b) engine JSONEachRow: {stored:,} rows at {baseline_rate:,.0f} rows/s")
+        print(f"ratio (a)/(b): {pipeline_rate / baseline_rate:.2f}  (floor 0.60)")
+        print(f"peak RSS: {peak:,.0f} MiB  (floor 1024 MiB)")
+    return 0
+
+
+def batches(path: Path, size: int) -> Iterator[list[Line]]:
+    """Lines of the file in batches of `size`, with byte offsets and 1-based line numbers."""
+    batch: list[Line] = []
+    offset = 0
+    with path.open("rb") as source:
+        for number, text in enumerate(source, start=1):
+            raw = text.rstrip(b"\n")
+            batch.append(Line(raw, offset, number))
+            offset += len(text)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def run_pipeline(ch: Client, path: Path, batch_size: int) -> tuple[float, int]:
+    pipeline = Pipeline(ch, "bench", str(path), NetworkMap.default())
+    accepted = 0
+    started = time.perf_counter()
+    for batch in batches(path, batch_size):
+        accepted += pipeline.ingest(batch).accepted
+    elapsed = time.perf_counter() - started
+    return accepted / elapsed, accepted
+
+
+def run_baseline(ch: Client, path: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    with path.open("rb") as source:
+        ch.raw_insert(
+            "events_baseline",
+            None,
+            source,
+            settings={"input_format_skip_unknown_fields": 1},
+            fmt="JSONEachRow",
+        )
+    elapsed = time.perf_counter() - started
+    stored = int(ch.query("SELECT count() FROM events_baseline").result_rows[0][0])
+    return stored / elapsed, stored
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
