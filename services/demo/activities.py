@@ -49,6 +49,7 @@ MSI_RULE = (
     "Potentially Bad Traffic",
     2,
 )
+MAIL_PEERS = ("40.107.22.33", "40.107.8.110", "142.250.102.27", "67.231.149.21")
 OPENSSH_CLIENT = ("OpenSSH_9.6p1 Ubuntu-3ubuntu13.5", "ec7378c1a92f5a8dde7e8b7a1ddf33d1")
 OPENSSH_SERVER = ("OpenSSH_9.2p1 Debian-2+deb12u3", "0df0d56bb50c6b2426d8d40234bf1826")
 
@@ -234,14 +235,17 @@ def print_job(w: World, t: float, host: Host) -> None:
 
 
 def mail(w: World, t: float, host: Host) -> None:
+    """Webmail over TLS; the mail server relays out and receives mail from the Internet."""
     rng = w.rng
     client = internet.BROWSERS[host.browser].tls
     w.tls_session(t, host, w.mail, f"mail.{AD_DOMAIN}", client, duration=5 + rng.random() * 600)
+    peer = rng.choice(MAIL_PEERS)
     if rng.random() < 0.3:
-        mta = w.org.by_ip[w.mail]
-        dest = rng.choice(("40.107.22.33", "40.107.8.110", "142.250.102.27", "67.231.149.21"))
-        c = Conn(w.em, mta.ip, w.port(), dest, 25, "TCP", CORE_SENSOR, "smtp")
+        c = Conn(w.em, w.mail, w.port(), peer, 25, "TCP", CORE_SENSOR, "smtp")
         eve.flow(w.em, c, t + 1, t + 3, (14, 12), (9000 + rng.getrandbits(15), 1900))
+    if rng.random() < 0.3:
+        c = Conn(w.em, peer, w.port(), w.mail, 25, "TCP", CORE_SENSOR, "smtp")
+        eve.flow(w.em, c, t + 2, t + 4, (16, 12), (12000 + rng.getrandbits(15), 1900))
 
 
 def ssh(w: World, t: float, host: Host) -> None:

@@ -105,7 +105,7 @@ def setup_step(deps: Deps, tenant: str, org: Organization) -> str:
         "approved_resolvers": org.approved_resolvers(),
         "internal_suffixes": [AD_DOMAIN],
         "corporate_domains": ["contoso.com"],
-        "mail_servers": [h.ip for h in org.role("mail_server")],
+        "mail_servers": [org.server("mail01").ip],
     }
     for name, items in tenant_lists.items():
         lists.put_list(deps.ch, tenant, name, items, description=f"{COMPANY} demo", source="demo")

@@ -49,28 +49,19 @@ DEPARTMENTS: tuple[Department, ...] = (
     Department("Operations", "OPS", 90, 0.17),
 )
 
-# (hostname, ip, roles, os): the server estate.
+# (hostname, ip, roles, os): the server estate. Role names are the hosts service's
+# (services/core/host_fields.py), each one what the host's traffic shows.
 SERVERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("dns01", "10.1.0.10", ("dns_server",), "linux"),
     ("dns02", "10.1.0.11", ("dns_server",), "linux"),
-    (
-        "dc01",
-        "10.1.0.20",
-        ("domain_controller", "dns_server", "kerberos", "ldap", "smb"),
-        "windows",
-    ),
-    (
-        "dc02",
-        "10.1.0.21",
-        ("domain_controller", "dns_server", "kerberos", "ldap", "smb"),
-        "windows",
-    ),
+    ("dc01", "10.1.0.20", ("domain_controller", "dns_server", "file_server"), "windows"),
+    ("dc02", "10.1.0.21", ("domain_controller", "dns_server", "file_server"), "windows"),
     ("dhcp01", "10.1.0.30", ("dhcp_server",), "windows"),
     ("proxy01", "10.1.0.40", ("http_proxy",), "linux"),
-    ("mail01", "10.1.0.50", ("mail_server",), "linux"),
-    ("fs01", "10.1.0.60", ("file_server", "smb"), "windows"),
+    ("mail01", "10.1.0.50", ("mail_server", "web_server"), "linux"),
+    ("fs01", "10.1.0.60", ("file_server",), "windows"),
     ("db01", "10.1.0.70", ("database_server",), "linux"),
-    ("app01", "10.1.0.80", ("application_server",), "linux"),
+    ("app01", "10.1.0.80", ("web_server",), "linux"),
     ("web01", "172.16.10.10", ("web_server",), "linux"),
     ("web02", "172.16.10.11", ("web_server",), "linux"),
 )
@@ -273,6 +264,10 @@ class Organization:
 
     def role(self, name: str) -> list[Host]:
         return self.by_role.get(name, [])
+
+    def server(self, hostname: str) -> Host:
+        """The server named `hostname` (one of SERVERS)."""
+        return next(h for h in self.hosts if h.hostname == hostname and h.roles)
 
     @property
     def resolvers(self) -> list[Host]:

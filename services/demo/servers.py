@@ -35,7 +35,7 @@ def internal_apps(w: World, t: float, host: Host) -> None:
     """The web tier calls the application server, which queries the database."""
     rng = w.rng
     web = rng.choice(w.web)
-    c = Conn(w.em, web, w.port(), w.app, 8080, "TCP", CORE_SENSOR, "http")
+    c = Conn(w.em, web, w.port(), w.app, 8000, "TCP", CORE_SENSOR, "http")
     path = rng.choice(("/api/v2/catalog", "/api/v2/orders", "/api/v2/session", "/healthz"))
     body = eve.http_body(
         f"app01.{AD_DOMAIN}",

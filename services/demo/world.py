@@ -28,13 +28,13 @@ class World:
         self.rng = em.rng
         self.resolvers = [h.ip for h in org.resolvers]
         self.dcs = [h.ip for h in org.role("domain_controller")]
-        self.file_server = org.role("file_server")[0]
-        self.proxy = org.role("http_proxy")[0].ip
-        self.mail = org.role("mail_server")[0].ip
-        self.dhcp = org.role("dhcp_server")[0].ip
-        self.db = org.role("database_server")[0].ip
-        self.app = org.role("application_server")[0].ip
-        self.web = [h.ip for h in org.role("web_server")]
+        self.file_server = org.server("fs01")
+        self.proxy = org.server("proxy01").ip
+        self.mail = org.server("mail01").ip
+        self.dhcp = org.server("dhcp01").ip
+        self.db = org.server("db01").ip
+        self.app = org.server("app01").ip
+        self.web = [org.server("web01").ip, org.server("web02").ip]
         self.admins = [h for h in org.workstations if h.department in ("IT", "Engineering")]
         self.linux_servers = [h for h in org.hosts if h.roles and h.os == "linux"]
         self.by_hostname = {h.hostname: h.ip for h in org.hosts if h.roles}

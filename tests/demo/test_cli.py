@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from services.core import auth, fields, lists
+from services.core import auth, fields, host_fields, lists
 from services.core.clickhouse import Client
 from services.core.deps import Deps
 from services.core.filters import compile_filter, parse_query
@@ -46,6 +46,29 @@ def hunt_sources(ch: Client, query: str) -> set[str]:
     return {str(ipaddress.IPv6Address(row[0]).ipv4_mapped or row[0]) for row in rows}
 
 
+SELECT_EVIDENCE = """
+    SELECT ip, groupUniqArrayIf(value, attribute = 'role_evidence'),
+           uniqExactIf(value, attribute = 'client_peer')
+    FROM host_attributes
+    WHERE tenant = {tenant:String}
+    GROUP BY ip
+    LIMIT 100000
+"""
+
+
+def inferred_roles(ch: Client, org: Organization) -> dict[str, set[str]]:
+    """Roles the hosts service infers for the organization's own hosts (those with any)."""
+    found = {}
+    for ip, evidence, clients in ch.query(
+        SELECT_EVIDENCE, parameters={"tenant": TENANT}
+    ).result_rows:
+        text = str(ipaddress.IPv6Address(ip).ipv4_mapped or ip)
+        roles = set(host_fields.roles_for(set(evidence), clients))
+        if text in org.by_ip and roles:
+            found[text] = roles
+    return found
+
+
 def test_demo_steps_load_a_tenant_whose_public_dns_hunt_finds_the_planted_hosts(
     deps: Deps, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -79,6 +102,10 @@ def test_demo_steps_load_a_tenant_whose_public_dns_hunt_finds_the_planted_hosts(
     assert {row[0] for row in departments} == {
         h["department"] for h in truth.public_dns_hosts.values()
     }
+
+    inferred = inferred_roles(deps.ch, org)  # printers only when a print job was seen
+    assert inferred == {ip: set(roles) for ip, roles in truth.roles.items() if ip in inferred}
+    assert {h.ip for h in org.hosts if h.roles and "printer" not in h.roles} <= set(inferred)
 
     cli.summary_step(generated, ingested, TENANT, token, "http://127.0.0.1:8080")
     printed = capsys.readouterr().out
