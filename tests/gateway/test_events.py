@@ -72,6 +72,6 @@ async def test_a_bad_filter_is_a_user_input_error_that_says_where(graphql: Graph
 
 
 async def test_fields_lists_the_registry(graphql: GraphQL) -> None:
-    body = await graphql("query { fields { name type } }")
+    body = await graphql("query { fields { name kind } }")
     names = {field["name"] for field in body["data"]["fields"]}
     assert {"dns.rrname", "src_ip", "event_type"} <= names
