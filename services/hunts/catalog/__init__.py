@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 ID_PREFIX = "catalog:"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MITRE = re.compile(r"^T\d{4}(?:\.\d{3})?$")
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED = ("id", "title", "description", "event_types", "query", "facets", "references")
 
 
@@ -49,6 +50,7 @@ class CatalogFilter:
     references: tuple[str, ...]
     examples: Example = field(repr=False)
     source_file: str = ""
+    rank: int = 0  # search order among title matches: higher first (headline hunts)
 
     @property
     def id(self) -> str:
@@ -84,8 +86,11 @@ def _examples(entry: dict[str, Any], where: str) -> Example:
         if not isinstance(events, list) or not events:
             raise CatalogError(f"{where}: examples.{key} needs at least one EVE event")
         for index, event in enumerate(events):
-            missing = [k for k in ("timestamp", "event_type", "src_ip", "dest_ip", "proto")
-                       if not isinstance(event, dict) or k not in event]
+            missing = [
+                k
+                for k in ("timestamp", "event_type", "src_ip", "dest_ip", "proto")
+                if not isinstance(event, dict) or k not in event
+            ]
             if missing:
                 raise CatalogError(f"{where}: examples.{key}[{index}] lacks {', '.join(missing)}")
         parts[key] = tuple(events)
@@ -121,6 +126,7 @@ def parse_entry(entry: Any, where: str) -> CatalogFilter:
         references=_strings(entry, "references", where),
         examples=_examples(entry, where),
         source_file=where.split(" ")[0],
+        rank=int(entry.get("rank", 0)),
     )
 
 
@@ -143,7 +149,7 @@ class Catalog:
 
 
 def load_file(path: Path) -> list[CatalogFilter]:
-    data = yaml.safe_load(path.read_text())
+    data = yaml.load(path.read_text(), Loader=LOADER)
     if not isinstance(data, dict) or not isinstance(data.get("filters"), list):
         raise CatalogError(f"{path.name}: expected a mapping with a 'filters' list")
     return [parse_entry(e, f"{path.name}[{i}]") for i, e in enumerate(data["filters"])]

@@ -56,7 +56,9 @@ def write(name: str, rows: list[Row]) -> dict[str, int]:
             path.unlink(missing_ok=True)
             continue
         folder.mkdir(parents=True, exist_ok=True)
-        lines = [f"{value}\t{match}\t{json.dumps(attrs, sort_keys=True)}" for value, match, attrs in part]
+        lines = [
+            f"{value}\t{match}\t{json.dumps(attrs, sort_keys=True)}" for value, match, attrs in part
+        ]
         path.write_text("\n".join(lines) + "\n")
         counts[folder.name] = len(part)
     return counts
@@ -121,7 +123,7 @@ def hostname_lists(src: Path) -> dict[str, list[Row]]:
         dot.append((name, "exact", attrs))
         if "doq" in protocols:
             doq.append((name, "exact", attrs))
-    relay = [
+    relay: list[Row] = [
         (r["hostname"], "exact", {"provider": r["provider"], "source": source_tags(r["source"])})
         for r in read(src / "encrypted_dns_hostnames_excluded.csv")
         if "Private Relay" in r["reason"]
@@ -186,34 +188,56 @@ def value_lists(src: Path) -> tuple[dict[str, list[Row]], dict[str, int]]:
         lists[name] = list(rows.values())
         skipped[name] = dropped
     tlds = [
-        (r["tld"].strip().lower(), "suffix", {"sources_agreeing": int(r["n_source_families"]),
-                                              "source": source_tags(r["source"])})
+        (
+            r["tld"].strip().lower(),
+            "suffix",
+            {"sources_agreeing": int(r["n_source_families"]), "source": source_tags(r["source"])},
+        )
         for r in read(src / "lists" / "suspicious_tlds.csv")
         if LABEL.match(r["tld"].strip().lower())
     ]
     lists["suspicious_tlds"] = tlds
-    lists["suspicious_tlds_strong"] = [row for row in tlds if int(str(row[2]["sources_agreeing"])) >= 2]
+    lists["suspicious_tlds_strong"] = [
+        row for row in tlds if int(str(row[2]["sources_agreeing"])) >= 2
+    ]
     lists["alt_root_tlds"] = [
-        (r["tld"].strip().lower(), "suffix", {"root": r["root"], "source": source_tags(r["source"])})
+        (
+            r["tld"].strip().lower(),
+            "suffix",
+            {"root": r["root"], "source": source_tags(r["source"])},
+        )
         for r in read(src / "lists" / "alt_root_tlds.csv")
     ]
     lists["tor2web_domains"].append(("onion", "suffix", {"source": ["curated"]}))
     ja3 = read(src / "lists" / "ja3_hashes_et_open.csv")
     for kind in ("ja3", "ja3s"):
         lists[f"{kind}_malicious"] = [
-            (r["hash"].lower(), "exact",
-             {"label": r["label"], "enabled": r["enabled"] == "1", "source": source_tags(r["source"])})
+            (
+                r["hash"].lower(),
+                "exact",
+                {
+                    "label": r["label"],
+                    "enabled": r["enabled"] == "1",
+                    "source": source_tags(r["source"]),
+                },
+            )
             for r in ja3
             if r["type"] == kind
         ]
     lists["user_agents_tools"] = [
-        (r["substring"], r["match"],
-         {"tool": r["tool"], "category": r["category"], "source": source_tags(r["source"])})
+        (
+            r["substring"],
+            r["match"],
+            {"tool": r["tool"], "category": r["category"], "source": source_tags(r["source"])},
+        )
         for r in read(src / "lists" / "user_agents_tools.csv")
     ]
     lists["user_agents_malware"] = [
-        (r["user_agent"], "wildcard" if "*" in r["user_agent"] else "exact",
-         {"source": source_tags(r["source"])})
+        (
+            r["user_agent"],
+            "wildcard" if "*" in r["user_agent"] else "exact",
+            {"source": source_tags(r["source"])},
+        )
         for r in read(src / "lists" / "user_agents_malware_exact.csv")
         if "\t" not in r["user_agent"] and "\n" not in r["user_agent"]
     ]
