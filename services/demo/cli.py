@@ -73,9 +73,13 @@ def generate_step(args: argparse.Namespace, settings: Settings, org: Organizatio
         file=sys.stderr,
     )
     with tqdm(total=args.events, unit="ev", unit_scale=True, file=sys.stderr, disable=None) as bar:
+        every = max(args.events // 10, 1)
 
         def progress(written: int) -> None:
-            bar.update(written - bar.n)
+            if bar.disable and written // every > bar.n // every:
+                print(f"  {written} events", file=sys.stderr)
+            bar.n = written
+            bar.refresh()
 
         truth = write_eve(
             path,

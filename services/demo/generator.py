@@ -35,8 +35,8 @@ Progress = Callable[[int], None]
 
 def window(hours: float, end: datetime | None) -> tuple[int, int]:
     """(start, end) epoch seconds; `end` defaults to now, rounded down to the second."""
-    if hours <= 0:
-        raise Invalid(f"--hours must be positive (got {hours})")
+    if hours <= 0 or hours > 24 * 366:
+        raise Invalid(f"--hours must be positive and at most a year (got {hours})")
     stop = end or datetime.now(UTC)
     if stop.tzinfo is None:
         raise Invalid("the end time must be timezone-aware")
@@ -67,6 +67,8 @@ def generate(
 ) -> Iterator[bytes]:
     """EVE lines (JSON, no newline) of the organization over `hours` up to `end`."""
     start, stop = window(hours, end)
+    if events < 0:
+        raise Invalid(f"--events must not be negative (got {events})")
     plan = scenarios.plan(org, start, stop, seed, events)
     em = Emitter(random.Random(f"events:{seed}"))
     world = World(org, em)

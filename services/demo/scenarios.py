@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from services.demo import internet
-from services.demo.organization import DEPARTMENTS, Host, Organization
+from services.demo.organization import DEPARTMENTS, NETBIOS_DOMAIN, Host, Organization
 
 RECENT_S = 3600  # "logged in now": a user event in the last hour
 LEASE_RENEWAL_S = 4 * 3600  # DHCP: half of an 8-hour lease
@@ -167,6 +167,7 @@ def plan(org: Organization, start: int, end: int, seed: int, events: int) -> Pla
         items.append(Planned(last_seen, "ticket", host.ip, host.user, us=last_us))
         truth.users[host.user] = {
             **_where(host),
+            "domain": NETBIOS_DOMAIN,
             "last_login": iso(login, login_us),
             "last_seen": iso(last_seen, last_us),
             "logged_in_recently": last_seen >= end - RECENT_S,
