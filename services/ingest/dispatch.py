@@ -2,7 +2,8 @@
 
 The ingest never fails because the broker is down: the send is tried briefly, and every batch's
 outcome is recorded in `ingest_dispatches` (sent, failed with the error, or skipped when there is
-no broker) so that a catch-up can re-send what was missed.
+no broker) so that a catch-up (`redispatch`, the task `ingest.redispatch_batches`) re-sends
+what was missed. `start`/`end` are the min/max event `ts` of the batch (inclusive).
 """
 
 from __future__ import annotations
@@ -24,16 +25,6 @@ RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "in
 BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
 
 
-def apply_policies_kwargs(tenant: str, result: BatchResult) -> dict[str, str]:
-    assert result.first_ts is not None and result.last_ts is not None
-    return {
-        "tenant": tenant,
-        "batch_id": str(result.batch_id),
-        "start": result.first_ts.isoformat(),
-        "end": result.last_ts.isoformat(),
-    }
-
-
 def dispatch_batch(
     ch: Client, celery: Celery | None, tenant: str, source: str, result: BatchResult
 ) -> str:
@@ -42,28 +33,35 @@ def dispatch_batch(
     events = result.accepted - result.stats
     if events <= 0 or result.first_ts is None or result.last_ts is None:
         return "none"
+    batch = store.Dispatch(result.batch_id, source, result.first_ts, result.last_ts, events)
+    return send(ch, celery, tenant, batch)
+
+
+def send(ch: Client, celery: Celery | None, tenant: str, batch: store.Dispatch) -> str:
+    """Try to send the task for `batch` and record the outcome."""
     status, error = "skipped", "no broker configured for this ingest"
     if celery is not None:
+        kwargs = {
+            "tenant": tenant,
+            "batch_id": str(batch.batch_id),
+            "start": batch.start.isoformat(),
+            "end": batch.end.isoformat(),
+        }
         try:
-            celery.send_task(
-                APPLY_POLICIES,
-                kwargs=apply_policies_kwargs(tenant, result),
-                retry=True,
-                retry_policy=RETRY_POLICY,
-            )
+            celery.send_task(APPLY_POLICIES, kwargs=kwargs, retry=True, retry_policy=RETRY_POLICY)
             status, error = "sent", ""
         except BROKER_ERRORS as exc:
             status, error = "failed", f"{type(exc).__name__}: {exc}"
-            log.warning("could not send %s for batch %s: %s", APPLY_POLICIES, result.batch_id, exc)
-    store.record_dispatch(
-        ch,
-        tenant,
-        result.batch_id,
-        source,
-        result.first_ts,
-        result.last_ts,
-        events,
-        status,
-        error,
-    )
+            log.warning("could not send %s for batch %s: %s", APPLY_POLICIES, batch.batch_id, exc)
+    store.record_dispatch(ch, tenant, batch, status, error)
     return status
+
+
+def redispatch(ch: Client, celery: Celery, tenant: str, limit: int = 1000) -> dict[str, int]:
+    """Send again the batches of the last days whose task was not sent (broker down, or
+    ingested without a broker); return how many ended up in each status."""
+    outcome: dict[str, int] = {}
+    for batch in store.undispatched(ch, tenant, limit):
+        status = send(ch, celery, tenant, batch)
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome

@@ -91,34 +91,57 @@ def stored_offsets(
     return {int(row[0]) for row in rows}
 
 
-DISPATCH_COLUMNS = [
-    "tenant",
-    "batch_id",
-    "source",
-    "start",
-    "end",
-    "events",
-    "status",
-    "error",
-]
+@dataclass(frozen=True)
+class Dispatch:
+    """A stored batch with events, as escalation needs it."""
+
+    batch_id: UUID
+    source: str
+    start: datetime
+    end: datetime
+    events: int
 
 
-def record_dispatch(
-    ch: Client,
-    tenant: str,
-    batch_id: UUID,
-    source: str,
-    start: datetime,
-    end: datetime,
-    events: int,
-    status: str,
-    error: str = "",
-) -> None:
-    ch.insert(
-        "ingest_dispatches",
-        [[tenant, batch_id, source, start, end, events, status, error]],
-        column_names=DISPATCH_COLUMNS,
-    )
+DISPATCH_COLUMNS = ["tenant", "batch_id", "source", "start", "end", "events", "status", "error"]
+
+
+def record_dispatch(ch: Client, tenant: str, batch: Dispatch, status: str, error: str) -> None:
+    row = [tenant, batch.batch_id, batch.source, batch.start, batch.end, batch.events]
+    ch.insert("ingest_dispatches", [[*row, status, error]], column_names=DISPATCH_COLUMNS)
+
+
+# Batches whose latest dispatch was not `sent`, oldest first.
+SELECT_UNDISPATCHED = """
+    SELECT batch_id, any(source), min(start), max(end), max(events)
+    FROM ingest_dispatches
+    WHERE tenant = {tenant:String} AND at >= now64(6) - INTERVAL {days:UInt32} DAY
+    GROUP BY batch_id
+    HAVING argMax(status, at) != 'sent'
+    ORDER BY min(at)
+    LIMIT {limit:UInt64}
+"""
+
+
+def undispatched(ch: Client, tenant: str, limit: int, days: int = 7) -> list[Dispatch]:
+    rows = ch.query(
+        SELECT_UNDISPATCHED, parameters={"tenant": tenant, "days": days, "limit": limit}
+    ).result_rows
+    return [
+        Dispatch(batch_id, str(source), utc(start), utc(end), int(events))
+        for batch_id, source, start, end, events in rows
+    ]
+
+
+SELECT_DISPATCH_TENANTS = """
+    SELECT DISTINCT tenant FROM ingest_dispatches
+    WHERE at >= now64(6) - INTERVAL {days:UInt32} DAY AND status != 'sent'
+    LIMIT 10000
+"""
+
+
+def tenants_with_undispatched(ch: Client, days: int = 7) -> list[str]:
+    rows = ch.query(SELECT_DISPATCH_TENANTS, parameters={"days": days}).result_rows
+    return [str(row[0]) for row in rows]
 
 
 SELECT_EVENT_STATUS = """

@@ -215,6 +215,34 @@ async def test_broker_down_does_not_fail_the_ingest(deps: Deps, ch: Client, admi
     assert error
 
 
+async def test_batches_not_sent_are_sent_again_once_the_broker_is_back(
+    deps: Deps, ch: Client, admin_key: str, redis_url: str
+) -> None:
+    import redis
+
+    from services.core.queue import make_celery
+    from services.ingest import dispatch
+
+    down = deps.settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    async with client_for(Deps(deps.ch, deps.settings, make_celery(down))) as client:
+        response = await client.post(
+            "/api/v1/ingest/events", content=ndjson([dns_line(0)]), headers=auth(admin_key)
+        )
+    batch_id = response.json()["batch_id"]
+    celery = make_celery(deps.settings.model_copy(update={"redis_url": redis_url}))
+    celery.conf.task_default_queue = queue = f"ingest-test-{uuid.uuid4().hex}"
+    broker = redis.Redis.from_url(redis_url)
+    try:
+        assert dispatch.redispatch(ch, celery, "acme") == {"sent": 1}
+        assert dispatch.redispatch(ch, celery, "acme") == {}
+        assert dispatch.redispatch(ch, celery, "other-tenant") == {}
+        [message] = broker.lrange(queue, 0, -1)
+        assert batch_id.encode() in message
+    finally:
+        broker.delete(queue)
+        broker.close()
+
+
 async def test_apply_policies_is_sent_by_name_with_the_batch_bounds(
     deps: Deps, ch: Client, admin_key: str, redis_url: str
 ) -> None:
