@@ -92,3 +92,75 @@ async def test_unknown_incident_is_null_and_the_feed_is_empty(graphql: GraphQL) 
     assert body == {
         "data": {"incident": None, "incidents": {"nodes": [], "pageInfo": {"hasNextPage": False}}}
     }
+
+
+async def test_a_backfill_job_is_started_read_and_cancelled(graphql: GraphQL) -> None:
+    created = await graphql(
+        """mutation { createPolicy(input: {action: "tag", tag: "informational",
+                                           query: "event_type:dns"}) {
+             __typename ... on Policy { id } } }"""
+    )
+    policy_id = created["data"]["createPolicy"]["id"]
+    started = await graphql(
+        """mutation($id: ID!) { backfillPolicy(id: $id, input: {
+               from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z"}) {
+             __typename ... on Job { id kind policyId rangeStart rangeEnd chunksTotal } } }""",
+        {"id": policy_id},
+    )
+    job = started["data"]["backfillPolicy"]
+    assert job["__typename"] == "Job", started
+    assert job["policyId"] == policy_id
+    assert (job["rangeStart"], job["rangeEnd"]) == (
+        "2026-01-01T00:00:00+00:00",
+        "2026-01-02T00:00:00+00:00",
+    )
+    assert job["chunksTotal"] >= 1
+
+    reversed_range = await graphql(
+        """mutation($id: ID!) { backfillPolicy(id: $id, input: {
+               from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z"}) {
+             __typename ... on ValidationError { field } } }""",
+        {"id": policy_id},
+    )
+    assert reversed_range["data"]["backfillPolicy"] == {
+        "__typename": "ValidationError",
+        "field": "from",
+    }
+
+    cancelled = await graphql(
+        """mutation($id: ID!) { cancelJob(id: $id, comment: "not needed") {
+             __typename ... on Job { id } } }""",
+        {"id": job["id"]},
+    )
+    assert cancelled["data"]["cancelJob"] == {"__typename": "Job", "id": job["id"]}
+    read = await graphql("query($id: ID!) { job(id: $id) { id policyId } }", {"id": job["id"]})
+    assert read["data"]["job"] == {"id": job["id"], "policyId": policy_id}
+
+
+async def test_webhook_crud(graphql: GraphQL) -> None:
+    result = """__typename ... on Webhook { id name url preset enabled secret }
+                ... on ValidationError { message field }"""
+    created = await graphql(
+        f"""mutation {{ createWebhook(input: {{name: "soar", url: "https://93.184.216.34/hook",
+               preset: "generic", secret: "s3cret-s3cret"}}) {{ {result} }} }}"""
+    )
+    hook = created["data"]["createWebhook"]
+    assert hook["__typename"] == "Webhook", created
+    assert (hook["preset"], hook["enabled"], hook["secret"]) == ("generic", True, "s3cret-s3cret")
+
+    updated = await graphql(
+        f"""mutation($id: ID!) {{ updateWebhook(id: $id, input: {{enabled: false}}) {{
+               {result} }} }}""",
+        {"id": hook["id"]},
+    )
+    assert updated["data"]["updateWebhook"]["enabled"] is False
+    assert updated["data"]["updateWebhook"]["secret"] is None, "the secret is shown once"
+
+    listed = await graphql("query { webhooks { id name deliveries { id } } }")
+    assert listed["data"]["webhooks"] == [{"id": hook["id"], "name": "soar", "deliveries": []}]
+    deleted = await graphql(
+        "mutation($id: ID!) { deleteWebhook(id: $id) { __typename } }", {"id": hook["id"]}
+    )
+    assert deleted["data"]["deleteWebhook"]["__typename"] == "Deleted"
+    gone = await graphql("query($id: ID!) { webhook(id: $id) { id } }", {"id": hook["id"]})
+    assert gone == {"data": {"webhook": None}}

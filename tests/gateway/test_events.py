@@ -47,6 +47,22 @@ async def test_count_facets_and_pages_match_the_engine(
     assert facet["field"] == "event_type"
     assert {value["value"]: value["count"] for value in facet["values"]} == by_type
 
+    [(start, end)] = ch.query(
+        "SELECT min(ts), max(ts) + INTERVAL 1 SECOND FROM events"
+        " WHERE tenant = {tenant:String} AND event_type = 'dns'",
+        parameters={"tenant": TENANT},
+    ).result_rows
+    dns_span = {"query": "event_type:dns", "from": start.isoformat(), "to": end.isoformat()}
+    timeline = await graphql(
+        "query($where: EventFilter!) { eventTimeline(where: $where) {"
+        " interval intervalSeconds buckets { time count } } }",
+        {"where": dns_span},
+    )
+    assert "errors" not in timeline, timeline
+    buckets = timeline["data"]["eventTimeline"]["buckets"]
+    assert sum(bucket["count"] for bucket in buckets) == by_type["dns"]
+    assert timeline["data"]["eventTimeline"]["intervalSeconds"] > 0
+
     first = await graphql(PAGE, {"where": ALL_TIME})
     assert "errors" not in first, first
     page: dict[str, Any] = first["data"]["events"]
