@@ -65,11 +65,20 @@ def generate(
     end: datetime | None = None,
     seed: int = 7,
 ) -> Iterator[bytes]:
-    """EVE lines (JSON, no newline) of the organization over `hours` up to `end`."""
+    """EVE lines (JSON, no newline) of the organization over `hours` up to `end`.
+
+    Arguments are checked now; events are made as the returned generator is consumed. Pass the
+    same `end` to `ground_truth` to get the truth of these events.
+    """
     start, stop = window(hours, end)
     if events < 0:
         raise Invalid(f"--events must not be negative (got {events})")
-    plan = scenarios.plan(org, start, stop, seed, events)
+    return _events(org, scenarios.plan(org, start, stop, seed, events), start, stop, seed)
+
+
+def _events(
+    org: Organization, plan: scenarios.Plan, start: int, stop: int, seed: int
+) -> Iterator[bytes]:
     em = Emitter(random.Random(f"events:{seed}"))
     world = World(org, em)
     rng = em.rng
@@ -78,7 +87,8 @@ def generate(
     hosts = org.workstations
     host_cum = list(itertools.accumulate(0.3 + rng.random() * 1.7 for _ in hosts))
     random_ = rng.random
-    quotas = _quotas(start, stop, max(0, events - _planned_events(plan.items)))
+    background = max(0, plan.truth.events_requested - _planned_events(plan.items))
+    quotas = _quotas(start, stop, background)
     items = plan.items
     next_item = 0
     dumps = orjson.dumps

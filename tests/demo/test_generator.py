@@ -17,6 +17,7 @@ import jsonschema
 import orjson
 import pytest
 
+from services.core.errors import Invalid
 from services.demo import internet
 from services.demo.generator import generate, ground_truth, write_eve
 from services.demo.organization import Organization
@@ -297,3 +298,14 @@ def test_every_workstation_renews_its_lease_with_its_hostname(
     }
     assert named == truth.hostnames
     assert set(named) == {h.ip for h in org.workstations}
+
+
+def test_bad_arguments_are_refused_before_any_event(org: Organization) -> None:
+    with pytest.raises(Invalid, match="--hours"):
+        generate(org, hours=0, events=10, end=END)
+    with pytest.raises(Invalid, match="--events"):
+        generate(org, hours=1, events=-1, end=END)
+    with pytest.raises(Invalid, match="timezone"):
+        generate(org, hours=1, events=10, end=END.replace(tzinfo=None))
+    with pytest.raises(Invalid, match="--hosts"):
+        Organization.build(hosts=10)
