@@ -20,6 +20,8 @@ from services.demo.organization import DEPARTMENTS, NETBIOS_DOMAIN, Host, Organi
 
 RECENT_S = 3600  # "logged in now": a user event in the last hour
 LEASE_RENEWAL_S = 4 * 3600  # DHCP: half of an 8-hour lease
+PRESENCE = ("recent", "earlier", "absent")
+PRESENCE_WEIGHTS = (45, 40, 15)
 MINUTE = 60
 
 
@@ -96,64 +98,90 @@ def iso(ts: int, us: int = 0) -> str:
 
 
 def plan(org: Organization, start: int, end: int, seed: int, events: int) -> Plan:
+    """Who misbehaves, how and when; when users log in and leases renew; and the truth of it."""
     rng = random.Random(f"plan:{seed}")
-    hours = (end - start) / 3600
     truth = GroundTruth(
         seed=seed,
         hosts=len(org.hosts),
-        hours=hours,
+        hours=(end - start) / 3600,
         start=iso(start),
         end=iso(end),
         events_requested=events,
         approved_resolvers=org.approved_resolvers(),
         named_networks=org.named_networks(),
         roles=org.roles(),
+        hostnames={h.ip: h.hostname for h in org.workstations},
     )
     items: list[Planned] = []
-    offenders = _pick_offenders(rng, org)
-    scale = min(1.0, hours / 24)
-    planner = _Planter(rng, start, end, scale, items)
+    planter = _Planter(rng, start, end, min(1.0, truth.hours / 24), items)
+    presence = _plant_behaviours(rng, org, planter, truth)
+    _plan_sessions(rng, org, start, end, presence, items, truth)
+    _plan_leases(rng, org, start, end, items)
+    for ip, entry in truth.public_dns_hosts.items():
+        user = org.by_ip[ip].user
+        seen = truth.users.get(user)
+        entry["users"] = [user] if seen else []
+        entry["users_recent"] = [user] if seen and seen["logged_in_recently"] else []
+    items.sort(key=attrgetter("ts"))
+    return Plan(truth=truth, items=items)
 
+
+def _plant_behaviours(
+    rng: random.Random, org: Organization, planter: _Planter, truth: GroundTruth
+) -> dict[str, str]:
+    """Plant each behaviour on its hosts; return the forced presence of the public-DNS hosts'
+    users (a third logged in now, a third earlier only, a third not at all)."""
+    offenders = _pick_offenders(rng, org)
     presence: dict[str, str] = {}
     for i, host in enumerate(offenders["public_dns"]):
         presence[host.ip] = ("recent", "earlier", "absent")[i % 3]
         resolvers = rng.sample([ip for ip, _ in internet.PUBLIC_DO53], k=1 + (i % 4 == 0))
         for resolver in resolvers:
-            planner.spread("public_dns", host, 8, 30, arg=resolver)
+            planter.spread("public_dns", host, 8, 30, arg=resolver)
         truth.public_dns_hosts[host.ip] = {**_where(host), "resolvers": sorted(resolvers)}
     for i, host in enumerate(offenders["doh"]):
         sni, ips = internet.DOH_SERVERS[i % len(internet.DOH_SERVERS)]
-        planner.spread("doh", host, 10, 30, arg=sni)
+        planter.spread("doh", host, 10, 30, arg=sni)
         truth.doh_hosts[host.ip] = {**_where(host), "servers": [sni], "server_ips": list(ips)}
     for i, host in enumerate(offenders["dot"]):
         sni, ips = internet.DOT_SERVERS[i % len(internet.DOT_SERVERS)]
-        planner.spread("dot", host, 10, 30, arg=sni)
+        planter.spread("dot", host, 10, 30, arg=sni)
         truth.dot_hosts[host.ip] = {**_where(host), "servers": [sni], "server_ips": list(ips)}
     for i, host in enumerate(offenders["odd_port_dns"]):
         resolver, port = internet.ODD_PORT_RESOLVERS[i % len(internet.ODD_PORT_RESOLVERS)]
-        planner.spread("odd_port_dns", host, 6, 20, arg=resolver, port=port)
+        planter.spread("odd_port_dns", host, 6, 20, arg=resolver, port=port)
         truth.nonstandard_dns_hosts[host.ip] = {**_where(host), "resolver": resolver, "port": port}
     for i, host in enumerate(offenders["scripting_ua"]):
         ua = internet.SCRIPT_UAS[i % len(internet.SCRIPT_UAS)]
-        planner.spread("script_http", host, 4, 15, arg=ua)
+        planter.spread("script_http", host, 4, 15, arg=ua)
         truth.scripting_ua_hosts[host.ip] = {**_where(host), "user_agents": [ua]}
     for i, host in enumerate(offenders["dyndns"]):
         names = [internet.DYNDNS_NAMES[(2 * i + k) % len(internet.DYNDNS_NAMES)][0] for k in (0, 1)]
         for name in names:
-            planner.spread("dyndns", host, 2, 8, arg=name)
+            planter.spread("dyndns", host, 2, 8, arg=name)
         truth.dyndns_hosts[host.ip] = {**_where(host), "names": names}
     for host in offenders["old_tls"]:
-        planner.spread("old_tls", host, 6, 20, arg=OLD_TLS_SNI)
+        planter.spread("old_tls", host, 6, 20, arg=OLD_TLS_SNI)
         truth.old_tls_hosts[host.ip] = {
             **_where(host),
             "versions": ["TLS 1.0"],
             "snis": [OLD_TLS_SNI],
         }
+    return presence
 
+
+def _plan_sessions(
+    rng: random.Random,
+    org: Organization,
+    start: int,
+    end: int,
+    presence: dict[str, str],
+    items: list[Planned],
+    truth: GroundTruth,
+) -> None:
+    """Each workstation's user: logged in now, earlier only, or away (one session at most)."""
     for host in org.workstations:
-        state = (
-            presence.get(host.ip) or rng.choices(("recent", "earlier", "absent"), (45, 40, 15))[0]
-        )
+        state = presence.get(host.ip) or rng.choices(PRESENCE, PRESENCE_WEIGHTS)[0]
         session = _session(rng, start, end, state)
         if session is None:
             continue
@@ -172,19 +200,17 @@ def plan(org: Organization, start: int, end: int, seed: int, events: int) -> Pla
             "last_seen": iso(last_seen, last_us),
             "logged_in_recently": last_seen >= end - RECENT_S,
         }
+
+
+def _plan_leases(
+    rng: random.Random, org: Organization, start: int, end: int, items: list[Planned]
+) -> None:
+    """Every workstation renews its DHCP lease every 4 hours, the first time early on."""
     for host in org.workstations:
-        truth.hostnames[host.ip] = host.hostname
         t = start + rng.randint(0, max(0, min(LEASE_RENEWAL_S, end - start) - 2 * MINUTE))
         while t < end - MINUTE:
             items.append(Planned(t, "dhcp", host.ip, us=rng.randrange(1_000_000)))
             t += LEASE_RENEWAL_S
-    for ip, entry in truth.public_dns_hosts.items():
-        user = org.by_ip[ip].user
-        seen = truth.users.get(user)
-        entry["users"] = [user] if seen else []
-        entry["users_recent"] = [user] if seen and seen["logged_in_recently"] else []
-    items.sort(key=attrgetter("ts"))
-    return Plan(truth=truth, items=items)
 
 
 OLD_TLS_SNI = "edi.contoso-supplier.com"
