@@ -112,7 +112,7 @@ def merged_openapi(apps: dict[str, Starlette]) -> dict[str, Any]:
 
 def create_app(deps: Deps) -> ASGIApp:
     apps = service_apps(deps)
-    rest = PrefixRouter(dict(apps), PREFIXES)
+    rest = PrefixRouter({name: app for name, app in apps.items()}, PREFIXES)
     gateway = gateway_app(build_clients(base_url=None, asgi_app=rest))
     openapi_document: dict[str, Any] = {}
 
@@ -129,7 +129,7 @@ def create_app(deps: Deps) -> ASGIApp:
         routes=[Route("/healthz", healthz), Route("/openapi.json", openapi)],
         exception_handlers=handlers,
     )
-    everything = {**apps, "gateway": gateway}
+    everything: dict[str, ASGIApp] = {**apps, "gateway": gateway}
     return PrefixRouter(everything, {**PREFIXES, "/graphql": "gateway"}, fallback=root)
 
 

@@ -16,10 +16,10 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    overrides = {}
+    settings = Settings()
     if getattr(args, "data_dir", None):
-        overrides["data_dir"] = Path(args.data_dir)
-    return Settings(**overrides)
+        settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    return settings
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:

@@ -21,6 +21,15 @@ async def healthz(request: Request) -> Response:
     return JSON({"status": "ok"})
 
 
+def string_keys(value: Any) -> Any:
+    """YAML reads `200:` as an integer; OpenAPI (and JSON) keys are strings."""
+    if isinstance(value, dict):
+        return {str(k): string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [string_keys(v) for v in value]
+    return value
+
+
 def service_app(
     name: str, deps: Deps, routes: Sequence[BaseRoute], version: str = "1"
 ) -> Starlette:
@@ -47,7 +56,8 @@ def service_app(
     )
 
     def openapi_document() -> dict[str, Any]:
-        return generator.get_schema(routes=list(app.routes))
+        document: dict[str, Any] = string_keys(generator.get_schema(routes=list(app.routes)))
+        return document
 
     async def openapi(request: Request) -> Response:
         return JSON(openapi_document())
