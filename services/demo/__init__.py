@@ -1,8 +1,14 @@
 """The demo organization: a synthetic company whose Suricata 8 EVE traffic hides known behaviours.
 
-`organization.py` builds the company (departments, named networks, hosts, users, server roles),
-`internet.py` holds the outside world (sites, resolvers, TLS client fingerprints, user agents),
-`scenarios.py` plans the user sessions and the planted behaviours with their ground truth,
-`activities.py` turns one piece of activity into EVE events, `generator.py` streams them in time
-order and `cli.py` is the `sightline demo` subcommand.
+- `organization.py`: the company (departments with named networks, servers with roles,
+  workstations with hostnames and users);
+- `internet.py`: the outside world (sites, public resolvers, DoH/DoT endpoints, TLS client
+  fingerprints, user agents);
+- `scenarios.py`: the plan — planted behaviours, user sessions, lease renewals — and its
+  `GroundTruth`;
+- `eve.py`: EVE event shapes and the time-ordered buffer; `world.py`: shared steps (resolve a
+  name, open a TLS session);
+- `activities.py` / `servers.py`: background activity; `planted.py`: events of planned items;
+- `generator.py`: `generate` (a stream of lines) and `write_eve` (file + ground_truth.json);
+- `cli.py`: the `sightline demo` subcommand.
 """

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 Event = dict[str, Any]
+Rule = tuple[int, int, str, str, int]  # (sid, rev, signature, category, severity)
 
 IFACE = "eth1"
 PROTO_NUMBERS = {"TCP": 6, "UDP": 17}
@@ -188,8 +189,10 @@ def dns(
     *,
     rrtype: str = "A",
     rcode: str = "NOERROR",
+    rule: Rule | None = None,
 ) -> float:
-    """A DNS query and its response (Suricata 8 v3 layout); returns the response time."""
+    """A DNS query and its response (Suricata 8 v3 layout), and an alert of `rule` on the
+    query if given; returns the response time."""
     dns_id = em.rng.getrandbits(16)
     queries = [{"rrname": rrname, "rrtype": rrtype}]
     request = c.head(em, t, "dns")
@@ -205,6 +208,8 @@ def dns(
         "queries": queries,
     }
     em.push(t, request)
+    if rule is not None:
+        alert(em, c, t, rule, ("dns", request["dns"]))
     t_resp = t + 0.0005 + em.rng.random() * 0.03
     response = c.head(em, t_resp, "dns")
     body: Event = {
@@ -298,9 +303,7 @@ def fileinfo(
     em.push(t, event)
 
 
-def alert(
-    em: Emitter, c: Conn, t: float, rule: tuple[int, int, str, str, int], app: tuple[str, Event]
-) -> None:
+def alert(em: Emitter, c: Conn, t: float, rule: Rule, app: tuple[str, Event]) -> None:
     """An alert of `rule` = (sid, rev, signature, category, severity) with its app-layer record."""
     sid, rev, signature, category, severity = rule
     event = c.head(em, t, "alert")

@@ -242,21 +242,8 @@ def dyndns(w: World, item: Planned, host: Host) -> None:
     """A dynamic-DNS name looked up (through the internal resolver), then contacted."""
     t, name = item.time, item.arg
     ip = dict(internet.DYNDNS_NAMES)[name]
-    t1 = w.resolve(t, host, name, [("A", ip)], forward=1.0)
-    if name.endswith(".duckdns.org"):
-        c = Conn(w.em, host.ip, w.port(), w.resolvers[0], 53, "UDP", CORE_SENSOR, "dns")
-        query = {
-            "version": 3,
-            "type": "request",
-            "tx_id": 0,
-            "id": w.rng.getrandbits(16),
-            "flags": "100",
-            "rd": True,
-            "opcode": 0,
-            "rcode": "NOERROR",
-            "queries": [{"rrname": name, "rrtype": "A"}],
-        }
-        eve.alert(w.em, c, t, DUCKDNS_RULE, ("dns", query))
+    rule = DUCKDNS_RULE if name.endswith(".duckdns.org") else None
+    t1 = w.resolve(t, host, name, [("A", ip)], forward=1.0, rule=rule)
     w.tls_session(t1 + 0.001, host, ip, name, internet.BROWSERS[host.browser].tls)
 
 

@@ -82,12 +82,14 @@ class World:
         rrtype: str = "A",
         rcode: str = "NOERROR",
         forward: float = 0.15,
+        rule: eve.Rule | None = None,
     ) -> float:
-        """`host` looks `name` up at an internal resolver (which may ask its upstream)."""
+        """`host` looks `name` up at an internal resolver (which may ask its upstream); an alert
+        of `rule` fires on the query if given. Returns the time of the answer."""
         rng = self.rng
         server = server or rng.choice(self.resolvers)
         c = Conn(self.em, host.ip, self.port(), server, 53, "UDP", CORE_SENSOR, "dns")
-        t_answer = eve.dns(self.em, c, t, name, answers, rrtype=rrtype, rcode=rcode)
+        t_answer = eve.dns(self.em, c, t, name, answers, rrtype=rrtype, rcode=rcode, rule=rule)
         if server in self.resolvers and rng.random() < forward:
             upstream = internet.ISP_UPSTREAM[rng.getrandbits(1)]
             u = Conn(self.em, server, self.port(), upstream, 53, "UDP", CORE_SENSOR, "dns")
