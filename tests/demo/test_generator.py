@@ -191,6 +191,11 @@ def test_scripting_agents_dyndns_and_old_tls_come_only_from_the_planted_hosts(
         e["src_ip"] for e in events if e["event_type"] == "tls" and e["tls"]["version"] == "TLS 1.0"
     }
     assert old == set(truth.old_tls_hosts)
+    alerted = {
+        (e["alert"]["signature_id"], e["src_ip"]) for e in events if e["event_type"] == "alert"
+    }
+    assert {ip for sid, ip in alerted if sid == 2013028} <= set(truth.scripting_ua_hosts)
+    assert {ip for sid, ip in alerted if sid == 2042936} == set(truth.dyndns_hosts)
 
 
 def test_user_logins_match_the_ground_truth(events: list[Event], truth: GroundTruth) -> None:
