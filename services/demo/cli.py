@@ -113,8 +113,8 @@ def setup_step(deps: Deps, tenant: str, org: Organization) -> str:
     }
     for name, items in tenant_lists.items():
         lists.put_list(deps.ch, tenant, name, items, description=f"{COMPANY} demo", source="demo")
-    if deps.settings.bootstrap_token:
-        return deps.settings.bootstrap_token
+    if deps.settings.bootstrap_token and tenant == deps.settings.default_tenant:
+        return deps.settings.bootstrap_token  # prepare() made it an admin token of this tenant
     return auth.create_token(deps.ch, tenant, "demo", auth.Scope.ADMIN)
 
 
