@@ -49,6 +49,14 @@ MSI_RULE = (
     "Potentially Bad Traffic",
     2,
 )
+# (hostname, path) fetched through the proxy.
+PROXIED = (
+    ("neverssl.com", "/online"),
+    ("www.example.org", "/"),
+    ("download.windowsupdate.com", "/c/msdownload/update/software/defu/2026/11/am_delta.exe"),
+    ("downloads.contoso-partner.net", "/tools/agent-setup.msi"),
+)
+APT_MIRROR = ("deb.debian.org", "/debian/dists/bookworm/InRelease")
 MAIL_PEERS = ("40.107.22.33", "40.107.8.110", "142.250.102.27", "67.231.149.21")
 OPENSSH_CLIENT = ("OpenSSH_9.6p1 Ubuntu-3ubuntu13.5", "ec7378c1a92f5a8dde7e8b7a1ddf33d1")
 OPENSSH_SERVER = ("OpenSSH_9.2p1 Debian-2+deb12u3", "0df0d56bb50c6b2426d8d40234bf1826")
@@ -84,7 +92,7 @@ def system_http(w: World, t: float, host: Host) -> None:
     """OS plumbing over plain HTTP: OCSP, CRLs, connectivity checks, package updates."""
     rng = w.rng
     if host.os == "linux":
-        name, url = "deb.debian.org", "/debian/dists/bookworm/InRelease"
+        name, url = APT_MIRROR
         ua, ctype, size = "Debian APT-HTTP/1.3 (2.6.1)", "text/plain", 151000
     else:
         name, url, ua, ctype, size = rng.choice(internet.SYSTEM_HTTP)
@@ -105,17 +113,7 @@ def system_http(w: World, t: float, host: Host) -> None:
 def proxy_http(w: World, t: float, host: Host) -> None:
     """A request through the explicit proxy, and the proxy's own request upstream."""
     rng = w.rng
-    name, path = rng.choice(
-        (
-            ("neverssl.com", "/online"),
-            ("www.example.org", "/"),
-            (
-                "download.windowsupdate.com",
-                "/c/msdownload/update/software/defu/2026/11/am_delta.exe",
-            ),
-            ("downloads.contoso-partner.net", "/tools/agent-setup.msi"),
-        )
-    )
+    name, path = rng.choice(PROXIED)
     ua = internet.BROWSERS[host.browser].user_agent
     size = 2000 + rng.getrandbits(14)
     ctype = "application/x-msi" if path.endswith(".msi") else "text/html"

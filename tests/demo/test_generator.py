@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from services.core.errors import Invalid
-from services.demo import internet
+from services.demo import activities, internet, scenarios, servers
 from services.demo.generator import generate, ground_truth, write_eve
 from services.demo.organization import Organization
 from services.demo.scenarios import GroundTruth
@@ -120,14 +120,22 @@ def test_only_planted_hosts_talk_to_public_resolvers(
             assert e["src_ip"] in set(truth.public_dns_hosts) | encrypted, e
 
 
-def test_no_site_address_is_a_public_resolver(public_resolver_ips: set[str]) -> None:
-    names = list(internet.COMMON_SITES) + [
+def test_no_address_the_organization_talks_to_is_a_public_resolver(
+    public_resolver_ips: set[str],
+) -> None:
+    sites = list(internet.COMMON_SITES) + [
         s for sites in internet.DEPARTMENT_SITES.values() for s in sites
     ]
-    addresses = {ip for name, provider in names for ip in internet.site(name, provider).ips}
+    sites += [(row[0], "akamai") for row in internet.SYSTEM_HTTP]
+    sites += [(activities.APT_MIRROR[0], "akamai"), (scenarios.OLD_TLS_SNI, "other")]
+    sites += [(name, "other") for name, _ in activities.PROXIED]
+    sites += [(name, "other") for name, _, _ in internet.SCRIPT_TARGETS]
+    addresses = {ip for name, provider in sites for ip in internet.site(name, provider).ips}
+    addresses |= {ip for _, ip in internet.DYNDNS_NAMES} | set(activities.MAIL_PEERS)
+    addresses |= set(internet.ISP_UPSTREAM) | {ip for ip, _ in internet.ODD_PORT_RESOLVERS}
     assert addresses.isdisjoint(public_resolver_ips)
-    assert set(internet.ISP_UPSTREAM).isdisjoint(public_resolver_ips)
-    assert {ip for ip, _ in internet.ODD_PORT_RESOLVERS}.isdisjoint(public_resolver_ips)
+    prefixes = servers.SCANNER_SOURCES + servers.VISITOR_SOURCES
+    assert not [ip for ip in public_resolver_ips if ip.startswith(prefixes)]
 
 
 def test_internal_resolvers_forward_only_to_the_approved_upstream(
