@@ -60,8 +60,9 @@ async def hosts(
 
 
 async def intel(info: Info[Context, None], kind: str, value: str) -> IntelVerdict | None:
-    """Ask the threat-intelligence provider about a `domain`, `ip`, `url`, `sni` or `ja3`;
-    null when the provider knows nothing about it."""
+    """Ask the threat-intelligence provider (cached) about a `domain`, `ip`, `url`, `sni` or
+    `ja3`; `found` says whether it knows the value. Without a configured provider key the
+    error code is SERVICE_UNAVAILABLE."""
 
     async def lookup() -> IntelVerdict:
         path = f"/api/v1/intel/{quote(kind, safe='')}/{quote(value, safe='')}"

@@ -23,11 +23,12 @@ async def incidents(
     info: Info[Context, None],
     since: datetime | None = None,
     status: str | None = None,
-    threat: strawberry.ID | None = None,
+    threat: str | None = None,
     first: int = 100,
     after: str | None = None,
 ) -> Connection[Incident]:
-    """Incidents, optionally changed since a time, with a status (`new`, `fixed`) or threat."""
+    """The incident feed, newest first: opened or changed since `since`, with a `status`
+    (`new`, `fixed`, `closed`; comma-separated for several), of a `threat` (id or name)."""
     params = {
         "since": since.isoformat() if since else None,
         "status": status,

@@ -74,7 +74,7 @@ async def delete_webhook(
 
 
 async def send_webhook_test(info: Info[Context, None], id: strawberry.ID) -> DeliveryResult:
-    """Send a test notification to a webhook; the delivery it queued."""
+    """Send a sample notification to a webhook now; the delivery with its attempt log."""
 
     async def send() -> Delivery:
         return Delivery.from_json(await info.context.api.escalation.post(f"{_webhook(id)}/test"))
