@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from uuid import UUID
 
+import redis.exceptions
 from celery import Celery
 
 from services.core.clickhouse import Client
@@ -36,6 +37,8 @@ MAX_ERRORS = 100
 MAX_BATCH_IDS = 1000
 NETWORKS_REFRESH_S = 60.0
 REDIS_WAIT_S = 1
+REDIS_RETRY_S = 2.0
+REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 @dataclass
@@ -239,24 +242,38 @@ class Ingestor:
         source: str | None = None,
         drain: bool = False,
     ) -> IngestSummary:
-        """Consume a Redis list until `stop` is set (or, with `drain`, until it is empty)."""
+        """Consume a Redis list until `stop` is set (or, with `drain`, until it is empty).
+
+        Redis going away is waited out (the batch in the processing list is recovered when it
+        is back), except with `drain`, where the error is raised."""
         name = source or f"redis:{queue.key}:{queue.consumer}"
         self.summary.sources.append(name)
         identity = queue.identity()
+        checkpoints.resume_point(self.ch, self.tenant, name, identity)  # dates a new identity
+        while not stop.is_set():
+            try:
+                if not self._consume_batch(queue, name, identity, drain):
+                    break
+            except REDIS_ERRORS as exc:
+                if drain:
+                    raise
+                log.warning("Redis %s unavailable (%s); retrying", queue.key, exc)
+                stop.wait(REDIS_RETRY_S)
+        return self.summary
+
+    def _consume_batch(self, queue: RedisList, source: str, identity: str, drain: bool) -> bool:
+        """Store one batch: the one a crash left in the processing list, else a new one.
+        False when draining and the list is empty."""
+        resume = None
         pending = queue.recover()
         if pending is not None:
-            resume = checkpoints.resume_point(self.ch, self.tenant, name, identity)
-            self._store_pending(queue, name, identity, pending, resume)
-        elif store.checkpoint(self.ch, self.tenant, name, identity) is None:
-            checkpoints.save(self.ch, self.tenant, name, identity, 0, 0)
-        while not stop.is_set():
+            resume = checkpoints.resume_point(self.ch, self.tenant, source, identity)
+        else:
             pending = queue.take(self.limits.lines, self.limits.bytes, 0 if drain else REDIS_WAIT_S)
             if pending is None:
-                if drain:
-                    break
-                continue
-            self._store_pending(queue, name, identity, pending, None)
-        return self.summary
+                return not drain
+        self._store_pending(queue, source, identity, pending, resume)
+        return True
 
     def _store_pending(
         self,

@@ -201,3 +201,13 @@ async def test_invalid_networks_are_named_by_index(
     assert response.status_code == 400
     assert needle in response.json()["error"]["message"]
     assert ch.query("SELECT count() FROM networks").result_rows == [(0,)]
+
+
+async def test_openapi_documents_every_ingest_route(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    paths = document["paths"]
+    assert paths["/api/v1/ingest/events"]["post"]["summary"] == "Ingest EVE events (NDJSON)"
+    assert "413" in {str(code) for code in paths["/api/v1/ingest/events"]["post"]["responses"]}
+    assert set(paths["/api/v1/networks"]) == {"get", "put"}
+    for path in ("/api/v1/ingest/rejects", "/api/v1/ingest/status", "/api/v1/sensors"):
+        assert paths[path]["get"]["summary"]
