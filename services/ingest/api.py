@@ -35,9 +35,16 @@ def _deps(request: Request) -> Deps:
 
 
 def _source(request: Request) -> str:
+    """The `source` query parameter. Names of resumable sources (file paths, `redis:...`) are
+    refused: their stored offsets must come from their own reader only."""
     source = request.query_params.get("source", "http").strip() or "http"
     if len(source) > SOURCE_MAX or not source.isprintable():
         raise Invalid(f"parameter 'source': must be printable text of at most {SOURCE_MAX} chars")
+    if source.startswith(("/", "redis:")):
+        raise Invalid(
+            f"parameter 'source': {source!r} looks like a file or Redis source of "
+            "`sightline ingest`; choose another name"
+        )
     return source
 
 

@@ -121,6 +121,7 @@ async def test_errors_are_capped_with_a_count(
         ({"Content-Encoding": "gzip"}, gzip.compress(b""), 400, "empty"),
         ({}, b"\n \r\n\n", 400, "only blank lines"),
     ],
+    ids=["xml", "brotli", "not-gzip", "truncated-gzip", "empty", "empty-gzip", "blank-lines"],
 )
 async def test_a_rejected_request_writes_nothing(
     client: httpx.AsyncClient,
@@ -136,6 +137,21 @@ async def test_a_rejected_request_writes_nothing(
     )
     assert response.status_code == status
     assert needle in response.json()["error"]["message"]
+    assert counts(ch) == NOTHING
+
+
+@pytest.mark.parametrize("source", ["/var/log/suricata/eve.json", "redis:suricata:default"])
+async def test_sources_of_resumable_readers_are_refused(
+    client: httpx.AsyncClient, ch: Client, admin_key: str, source: str
+) -> None:
+    response = await client.post(
+        "/api/v1/ingest/events",
+        params={"source": source},
+        content=ndjson([dns_line(0)]),
+        headers=auth(admin_key),
+    )
+    assert response.status_code == 400
+    assert "parameter 'source'" in response.json()["error"]["message"]
     assert counts(ch) == NOTHING
 
 
