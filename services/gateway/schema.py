@@ -12,6 +12,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -117,4 +118,12 @@ class GatewaySchema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
-schema = GatewaySchema(query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALARS))
+# Each alias can be one more REST call: bound the fan-out one document may cause.
+MAX_ALIASES = 30
+
+schema = GatewaySchema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(scalar_map=SCALARS),
+    extensions=[lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES)],
+)

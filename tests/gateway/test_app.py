@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 
 from services.gateway.app import build_clients, create_app
+from services.gateway.schema import MAX_ALIASES
 from tests.gateway.conftest import RequestLog
 
 
@@ -65,3 +66,16 @@ async def test_the_same_clients_reach_services_by_base_url(
 def test_build_clients_needs_a_destination() -> None:
     with pytest.raises(ValueError, match="base_url or an asgi_app"):
         build_clients(base_url=None, asgi_app=None)
+
+
+async def test_a_document_cannot_fan_out_without_bound(
+    gateway_client: httpx.AsyncClient, rest: RequestLog, admin_key: str
+) -> None:
+    aliases = " ".join(f'h{i}: host(ip: "10.0.0.{i}") {{ ip }}' for i in range(MAX_ALIASES + 1))
+    response = await gateway_client.post(
+        "/graphql",
+        json={"query": f"query {{ {aliases} }}"},
+        headers={"Authorization": f"Token {admin_key}"},
+    )
+    assert "aliases" in response.json()["errors"][0]["message"]
+    assert rest.calls == []
