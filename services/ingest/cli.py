@@ -45,8 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", help="the Redis list key (with --redis)")
     parser.add_argument("--consumer", default="default", help="Redis consumer name")
     parser.add_argument("--drain", action="store_true", help="with --redis: stop when empty")
+    parser.add_argument(
+        "--rpush", action="store_true", help="with --redis: Suricata's redis `mode: rpush`"
+    )
     parser.add_argument("--tenant", help="tenant to ingest for (default SIGHTLINE_DEFAULT_TENANT)")
-    parser.add_argument("--source", help="source name stored with each event (one input only)")
+    parser.add_argument(
+        "--source",
+        help="source name stored with each event, one input only (default: the absolute path); "
+        "resume finds its place by it, so give each input a name of its own",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument(
         "--json-progress", action="store_true", help="a JSON line on stderr after each batch"
@@ -164,7 +171,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.redis:
             _stop_on_signals(stop)
-            queue = RedisList.from_url(args.redis, args.key, args.consumer)
+            queue = RedisList.from_url(args.redis, args.key, args.consumer, args.rpush)
             ingestor.consume(queue, stop, args.source, drain=args.drain)
         elif args.follow:
             _stop_on_signals(stop)

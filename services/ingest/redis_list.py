@@ -75,8 +75,10 @@ class RedisList:
         self._move: Any = client.register_script(MOVE_BATCH)
 
     @classmethod
-    def from_url(cls, url: str, key: str, consumer: str = "default") -> RedisList:
-        return cls(redis.Redis.from_url(url), key, consumer)
+    def from_url(
+        cls, url: str, key: str, consumer: str = "default", from_left: bool = False
+    ) -> RedisList:
+        return cls(redis.Redis.from_url(url), key, consumer, from_left)
 
     def identity(self) -> str:
         """The id of this consumer's state (created on first use)."""

@@ -107,3 +107,10 @@ def test_redis_state_lost_starts_a_new_identity(ch: Client, client: redis.Redis,
     assert consume(ch, queue) == 10  # offsets 0..9 again, but not mistaken for stored ones
     assert queue.identity() != first
     assert len({raw for _, raw in stored(ch)}) == 20
+
+
+def test_rpush_mode_is_read_in_order(ch: Client, client: redis.Redis, key: str) -> None:
+    for index in range(30):
+        client.rpush(key, dns_line(index))
+    assert consume(ch, RedisList(client, key, from_left=True)) == 30
+    assert [raw for _, raw in stored(ch)] == [dns_line(i).decode() for i in range(30)]
