@@ -1,7 +1,8 @@
 """Historical backfills: a policy applied to a range of history, chunk by chunk, as a job.
 
-The range is cut into chunks of whole hours (at most `MAX_CHUNKS`); each chunk is a `Window`
-without a batch predicate, run through `runs.run_policy` — the same SQL as live application.
+The range is cut into chunks of whole hours holding about `EVENTS_PER_CHUNK` events (at most
+`MAX_CHUNKS` chunks); each chunk is a `Window` without a batch predicate, run through
+`runs.run_policy` — the same SQL as live application.
 A chunk is recorded in `job_chunks` when done; a resumed job (after a crash or a redelivered
 task) skips recorded chunks, and a chunk that was interrupted half-way is simply run again:
 the anti-join in the SQL path writes nothing twice. A finished job run again does nothing.
@@ -26,13 +27,20 @@ from services.escalation.records import Job, Policy
 
 MAX_CHUNKS = 500
 MIN_CHUNK_SECONDS = 3600
+EVENTS_PER_CHUNK = 2_000_000
 FINISHED = ("done", "cancelled", "failed")
 Send = Callable[[list[UUID]], None]
 
 
-def chunk_seconds(start: datetime, end: datetime) -> int:
-    hours = math.ceil((end - start).total_seconds() / MAX_CHUNKS / MIN_CHUNK_SECONDS)
-    return max(1, hours) * MIN_CHUNK_SECONDS
+def chunk_seconds(
+    start: datetime, end: datetime, events: int, per_chunk: int = EVENTS_PER_CHUNK
+) -> int:
+    """Whole hours per chunk: about `EVENTS_PER_CHUNK` events each (fewer, larger chunks scan
+    faster), at most `MAX_CHUNKS` chunks."""
+    span = max((end - start).total_seconds(), 1.0)
+    by_events = span * per_chunk / max(events, 1)
+    seconds = max(by_events, span / MAX_CHUNKS, MIN_CHUNK_SECONDS)
+    return math.ceil(seconds / MIN_CHUNK_SECONDS) * MIN_CHUNK_SECONDS
 
 
 def create_job(
@@ -42,11 +50,13 @@ def create_job(
     end: datetime,
     webhooks: bool,
     actor: str,
+    events_per_chunk: int = EVENTS_PER_CHUNK,
 ) -> Job:
     """A queued backfill job of `policy` over `[start, end)`; the caller sends the task."""
     if start >= end:
         raise Invalid(f"from: {start.isoformat()} is not before to ({end.isoformat()})")
-    size = chunk_seconds(start, end)
+    events_total = job_store.count_events(ch, policy.tenant, start, end)
+    size = chunk_seconds(start, end, events_total, events_per_chunk)
     job = Job(
         tenant=policy.tenant,
         id=uuid.uuid4(),
@@ -57,7 +67,7 @@ def create_job(
         range_end=end,
         chunk_seconds=size,
         chunks_total=math.ceil((end - start).total_seconds() / size),
-        events_total=job_store.count_events(ch, policy.tenant, start, end),
+        events_total=events_total,
         webhooks=webhooks,
         created_at=datetime.now(UTC),
         created_by=actor,

@@ -135,18 +135,22 @@ def deliveries(ch: Client, tenant: str, webhook_id: UUID, limit: int) -> list[De
     return [_delivery(r) for r in ch.query(SELECT_DELIVERIES, parameters=params).result_rows]
 
 
-def insert_attempt(ch: Client, item: Delivery, attempt: Attempt) -> None:
-    row = [
-        item.tenant,
-        item.id,
-        item.webhook_id,
-        attempt.at,
-        attempt.attempt,
-        attempt.status_code,
-        attempt.error,
-        attempt.duration_ms,
+def insert_attempts(ch: Client, items: list[tuple[Delivery, Attempt]]) -> None:
+    rows = [
+        [
+            item.tenant,
+            item.id,
+            item.webhook_id,
+            attempt.at,
+            attempt.attempt,
+            attempt.status_code,
+            attempt.error,
+            attempt.duration_ms,
+        ]
+        for item, attempt in items
     ]
-    ch.insert("delivery_attempts", [row], column_names=ATTEMPT_COLUMNS)
+    if rows:
+        ch.insert("delivery_attempts", rows, column_names=ATTEMPT_COLUMNS)
 
 
 def attempts(ch: Client, tenant: str, ids: list[UUID]) -> dict[UUID, list[Attempt]]:

@@ -40,6 +40,7 @@ DELIVER_WEBHOOK = "escalation.deliver_webhook"
 class WorkerContext:
     ch: Client
     settings: Settings
+    deliveries: delivery.DeliveryIO
 
 
 _context: WorkerContext | None = None
@@ -50,7 +51,7 @@ def bind(deps: Deps) -> None:
     """Use this process's client and settings in the tasks (embedded mode, worker start)."""
     global _context
     with _lock:
-        _context = WorkerContext(ch=deps.ch, settings=deps.settings)
+        _context = WorkerContext(deps.ch, deps.settings, delivery.DeliveryIO(deps.ch))
 
 
 def worker_context() -> WorkerContext:
@@ -59,7 +60,8 @@ def worker_context() -> WorkerContext:
     with _lock:
         if _context is None:
             settings = Settings()
-            _context = WorkerContext(clickhouse.connect(settings.clickhouse_dsn()), settings)
+            ch = clickhouse.connect(settings.clickhouse_dsn())
+            _context = WorkerContext(ch, settings, delivery.DeliveryIO(ch))
         return _context
 
 
@@ -104,7 +106,7 @@ def deliver_webhook(self: Task[Any, Any], delivery_id: str, tenant: str) -> str:
     ctx = worker_context()
     retries = int(self.request.retries or 0)
     final = retries + 1 >= ctx.settings.webhook_max_attempts
-    outcome = delivery.attempt(ctx.ch, ctx.settings, tenant, UUID(delivery_id), final)
+    outcome = delivery.attempt(ctx.deliveries, ctx.settings, tenant, UUID(delivery_id), final)
     if outcome == "retry":
         raise self.retry(countdown=webhooks.retry_delay(ctx.settings, retries))
     return outcome

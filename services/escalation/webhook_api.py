@@ -132,9 +132,8 @@ async def test_webhook(request: Request) -> Response:
     deps = deps_of(request)
     hook = found_webhook(deps.ch, principal.tenant, request)
     item = notifications.sample_delivery(deps.ch, principal.tenant, hook)
-    await run_in_threadpool(
-        delivery.attempt, deps.ch, deps.settings, principal.tenant, item.id, True
-    )
+    io = delivery.DeliveryIO(deps.ch, webhook_ttl_s=0.0)
+    await run_in_threadpool(delivery.attempt, io, deps.settings, principal.tenant, item.id, True)
     done = delivery_store.delivery(deps.ch, principal.tenant, item.id) or item
     log = delivery_store.attempts(deps.ch, principal.tenant, [item.id])[item.id]
     return JSON(delivery_read(done, log))
