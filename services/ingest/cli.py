@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 import orjson
 from celery import Celery
+from clickhouse_connect.driver.exceptions import ProgrammingError
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from services.core import clickhouse, migrate
@@ -152,7 +153,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"sightline ingest: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    ch = clickhouse.connect(settings.clickhouse_dsn())
+    try:
+        ch = clickhouse.connect(settings.clickhouse_dsn())
+    except ProgrammingError as exc:
+        if not settings.embedded:
+            raise
+        print(
+            f"sightline ingest: cannot open the embedded engine in {settings.data_dir} ({exc}); "
+            "one process at a time owns it: stop `sightline serve`, or POST the events to "
+            "/api/v1/ingest/events instead",
+            file=sys.stderr,
+        )
+        return 1
     migrate.migrate(ch)
     celery: Celery | None = None
     if settings.redis_url and not args.no_escalate:

@@ -46,6 +46,17 @@ def test_bad_arguments_exit_2_with_a_reason(
     assert needle in capsys.readouterr().err
 
 
+def test_an_engine_owned_by_another_process_is_a_clear_error(
+    engine: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # This test process already runs an engine (another data directory): the same refusal a
+    # second process gets while `sightline serve` owns the directory.
+    path = write_lines(tmp_path / "eve.json", 1)
+    code = cli.run(parse(str(path)), Settings(data_dir=tmp_path / "data"))
+    assert code == 1
+    assert "stop `sightline serve`" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_sightline_ingest_reads_stdin_and_gzip(tmp_path: Path) -> None:
     packed = tmp_path / "eve.json.1.gz"
