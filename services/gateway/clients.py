@@ -76,12 +76,20 @@ class ServiceAPI:
         self._headers = {"authorization": authorization} if authorization else {}
 
     async def request(
-        self, method: str, path: str, params: Params | None = None, body: Any = None
+        self,
+        method: str,
+        path: str,
+        params: Params | None = None,
+        body: Any = None,
+        raw: tuple[bytes, str] | None = None,
     ) -> Any:
-        """Send one call; the decoded JSON answer, `None` for 204, or a `GatewayError`."""
+        """Send one call with a JSON `body` or `raw` (bytes, content type); the decoded JSON
+        answer, `None` for an empty one, or a `GatewayError`."""
         headers = dict(self._headers)
         content = None
-        if body is not None:
+        if raw is not None:
+            content, headers["content-type"] = raw
+        elif body is not None:
             content = orjson.dumps(body)
             headers["content-type"] = "application/json"
         try:
@@ -92,12 +100,15 @@ class ServiceAPI:
             raise errors.Unavailable(f"{method} {path}: service unreachable ({exc})") from exc
         if response.status_code >= 400:
             raise _error(response)
-        if response.status_code == 204 or not response.content:
+        if not response.content:
             return None
         try:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError:
-            return response.text
+            raise errors.GatewayError(
+                f"{method} {path}: the service answered HTTP {response.status_code} "
+                "with a body that is not JSON"
+            ) from None
 
     async def get(self, path: str, params: Params | None = None) -> Any:
         return await self.request("GET", path, params=params)
@@ -113,17 +124,6 @@ class ServiceAPI:
 
     async def delete(self, path: str, params: Params | None = None) -> Any:
         return await self.request("DELETE", path, params=params)
-
-    async def text(self, method: str, path: str, content: bytes, content_type: str) -> Any:
-        """Send a non-JSON body (NDJSON ingest); the decoded JSON answer."""
-        headers = {**self._headers, "content-type": content_type}
-        try:
-            response = await self._client.request(method, path, content=content, headers=headers)
-        except httpx.TransportError as exc:
-            raise errors.Unavailable(f"{method} {path}: service unreachable ({exc})") from exc
-        if response.status_code >= 400:
-            raise _error(response)
-        return orjson.loads(response.content) if response.content else None
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,8 @@ async def ingest_events(info: Info[Context, None], ndjson: str) -> IngestEventsR
     """Ingest EVE events given as NDJSON text (one event per line)."""
 
     async def ingest() -> IngestResult:
-        data = await info.context.api.ingest.text(
-            "POST", "/api/v1/ingest/events", ndjson.encode(), "application/x-ndjson"
+        data = await info.context.api.ingest.request(
+            "POST", "/api/v1/ingest/events", raw=(ndjson.encode(), "application/x-ndjson")
         )
         return IngestResult.from_json(data)
 
