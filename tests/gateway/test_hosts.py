@@ -45,3 +45,11 @@ async def test_ingested_events_make_a_host_document_and_a_search_hit(
 
     # `host(ip)` and the search hit's `host` share one DataLoader: one fetch per IP.
     assert rest.calls.count(f"GET /api/v1/hosts/{CLIENT}") == 1
+
+
+async def test_intel_without_a_provider_key_says_so_with_a_code(graphql: GraphQL) -> None:
+    body = await graphql('query { intel(kind: "domain", value: "example.com") { found } }')
+    assert body["data"] == {"intel": None}
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert "SIGHTLINE_INTEL_API_KEY" in error["message"]
