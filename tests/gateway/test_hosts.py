@@ -53,3 +53,21 @@ async def test_intel_without_a_provider_key_says_so_with_a_code(graphql: GraphQL
     [error] = body["errors"]
     assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     assert "SIGHTLINE_INTEL_API_KEY" in error["message"]
+
+
+async def test_host_evidence_pages_through_the_hosts_events(graphql: GraphQL) -> None:
+    ingested = await graphql(INGEST, {"ndjson": dns_events(3)})
+    assert ingested["data"]["ingestEvents"]["accepted"] == 3, ingested
+    query = """query($ip: IP!, $after: String) { host(ip: $ip) {
+                 events(first: 2, after: $after) {
+                   nodes { id eventType destIp eve } pageInfo { endCursor hasNextPage } } } }"""
+    first = await graphql(query, {"ip": CLIENT})
+    assert "errors" not in first, first
+    page = first["data"]["host"]["events"]
+    assert [node["destIp"] for node in page["nodes"]] == ["8.8.8.8", "8.8.8.8"]
+    assert page["pageInfo"]["hasNextPage"]
+    rest = await graphql(query, {"ip": CLIENT, "after": page["pageInfo"]["endCursor"]})
+    last = rest["data"]["host"]["events"]["nodes"]
+    assert len(last) == 1
+    names = {node["eve"]["dns"]["rrname"] for node in page["nodes"] + last}
+    assert names == {"host0.example.com", "host1.example.com", "host2.example.com"}
