@@ -4,8 +4,8 @@
 every row carrying `ingest_batch = batch_id` and its `raw` bytes exactly as received), the
 `stats` events (`sensor_stats`), the rejected lines with reason, source, offset and raw bytes
 (`ingest_rejects`), and one `ingest_batches` row per (sensor, event_type) plus one row
-(sensor '', event_type '') counting the batch's rejects. Sources, checkpoints and the HTTP API
-build on this (see services/ingest).
+(sensor '', event_type '') counting the batch's rejects. Large batches are prepared in several
+processes (`parallel.py`). Sources, checkpoints and the HTTP API build on this.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from uuid import UUID, uuid4
 
 from services.core.clickhouse import Client
-from services.ingest import enrich, writer
+from services.ingest import parallel, writer
 from services.ingest.networks import NetworkMap
-from services.ingest.normalize import Rejected, normalize_event, parse_line, sensor_stats_row
+from services.ingest.preparation import Chunk
 from services.ingest.timestamps import from_micros
-
-STATS = "stats"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +47,11 @@ class BatchResult:
 
 
 class Pipeline:
-    """Normalize, enrich and store batches of EVE lines for one tenant and source."""
+    """Normalize, enrich and store batches of EVE lines for one tenant and source.
+
+    `helpers` is the number of extra processes preparing batches of `parallel_min_lines` lines
+    or more (default: one when the machine has two cores or more; 0 prepares everything in the
+    calling process)."""
 
     def __init__(
         self,
@@ -59,121 +60,77 @@ class Pipeline:
         source: str,
         networks: NetworkMap,
         max_line_bytes: int = 1 << 20,
+        *,
+        helpers: int = parallel.DEFAULT_HELPERS,
+        parallel_min_lines: int = parallel.MIN_LINES,
     ) -> None:
         self.ch = ch
         self.tenant = tenant
         self.source = source
         self.networks = networks
         self.max_line_bytes = max_line_bytes
+        self.helpers = helpers
+        self.parallel_min_lines = parallel_min_lines
 
     def ingest(self, lines: Sequence[Line]) -> BatchResult:
         """Normalize, enrich and store one batch: events, rejects (with reason, source, offset,
         raw bytes) and sensor stats, each in ONE insert per table; also one ingest_batches row
         per (sensor, event_type)."""
-        batch = self.prepare(lines)
-        self.store(batch)
-        return batch.result
+        batch_id = uuid4()
+        chunk = self.prepare(lines)
+        self.store(batch_id, chunk)
+        return result_of(batch_id, chunk)
 
-    def prepare(self, lines: Sequence[Line]) -> PreparedBatch:
+    def prepare(self, lines: Sequence[Line]) -> Chunk:
         """Parse, normalize and enrich `lines` without touching the engine."""
-        batch = PreparedBatch(uuid4())
-        events, stats, rejects = batch.events, batch.stats, batch.rejects
-        networks = self.networks
-        limit = self.max_line_bytes
-        for line in lines:
-            raw = line.raw
-            try:
-                event = parse_line(raw, limit)
-                if event["event_type"] == STATS:
-                    row = sensor_stats_row(event)
-                    row["source_offset"] = line.offset
-                    row["raw"] = raw
-                    stats.append(row)
-                else:
-                    row = normalize_event(event)
-                    enrich.enrich(row, networks)
-                    row["source_offset"] = line.offset
-                    row["raw"] = raw
-                    events.append(row)
-            except Rejected as rejected:
-                rejects.append(
-                    {
-                        "source_offset": line.offset,
-                        "line_no": line.line_no,
-                        "reason": rejected.reason,
-                        "raw": raw,
-                    }
-                )
-        batch.summarize()
-        return batch
-
-    def store(self, batch: PreparedBatch) -> None:
-        """Insert a prepared batch: events, sensor stats, rejects, then its ingest_batches rows."""
-        constants = {"tenant": self.tenant, "source": self.source}
-        stored = constants | {"ingest_batch": str(batch.batch_id)}
-        writer.insert(self.ch, "events", batch.events, writer.EVENT_COLUMNS, stored)
-        writer.insert(self.ch, "sensor_stats", batch.stats, writer.STATS_COLUMNS, stored)
-        writer.insert(self.ch, "ingest_rejects", batch.rejects, writer.REJECT_COLUMNS, constants)
-        writer.insert(self.ch, "ingest_batches", batch.groups, writer.BATCH_COLUMNS, constants)
-
-
-@dataclass
-class PreparedBatch:
-    """A batch ready to insert: sparse rows per table and the result to report."""
-
-    batch_id: UUID
-    events: list[dict[str, Any]] = field(default_factory=list)
-    stats: list[dict[str, Any]] = field(default_factory=list)
-    rejects: list[dict[str, Any]] = field(default_factory=list)
-    groups: list[dict[str, Any]] = field(default_factory=list)
-    result: BatchResult = field(init=False)
-
-    def summarize(self) -> None:
-        """Count per (sensor, event_type), time bounds, and build the result."""
-        spans: dict[tuple[str, str], list[int]] = {}
-        for row in self.events:
-            self._count(spans, row)
-        for row in self.stats:
-            self._count(spans, row | {"event_type": STATS})
-        by_type: dict[str, int] = {}
-        first: int | None = None
-        last: int | None = None
-        for (sensor, event_type), (count, low, high) in spans.items():
-            by_type[event_type] = by_type.get(event_type, 0) + count
-            first = low if first is None else min(first, low)
-            last = high if last is None else max(last, high)
-            self.groups.append(
-                {
-                    "sensor": sensor,
-                    "event_type": event_type,
-                    "accepted": count,
-                    "first_ts": low,
-                    "last_ts": high,
-                }
-            )
-        if self.rejects:
-            self.groups.append({"rejected": len(self.rejects)})
-        self.result = BatchResult(
-            batch_id=self.batch_id,
-            accepted=len(self.events) + len(self.stats),
-            rejected=len(self.rejects),
-            stats=len(self.stats),
-            errors=[(r["line_no"], r["reason"]) for r in self.rejects],
-            by_type=by_type,
-            first_ts=None if first is None else from_micros(first),
-            last_ts=None if last is None else from_micros(last),
+        return parallel.prepare(
+            [line.raw for line in lines],
+            [line.offset for line in lines],
+            [line.line_no for line in lines],
+            self.networks,
+            self.max_line_bytes,
+            self.helpers,
+            self.parallel_min_lines,
         )
 
-    @staticmethod
-    def _count(spans: dict[tuple[str, str], list[int]], row: dict[str, Any]) -> None:
-        key = (row.get("sensor", ""), row["event_type"])
-        ts = row["ts"]
-        span = spans.get(key)
-        if span is None:
-            spans[key] = [1, ts, ts]
-        else:
-            span[0] += 1
-            if ts < span[1]:
-                span[1] = ts
-            elif ts > span[2]:
-                span[2] = ts
+    def store(self, batch_id: UUID, chunk: Chunk) -> None:
+        """Insert a prepared batch: events, sensor stats, rejects, then its ingest_batches rows."""
+        constants = {"tenant": self.tenant, "source": self.source}
+        stored = constants | {"ingest_batch": str(batch_id)}
+        writer.insert_table(self.ch, "events", chunk.events, writer.EVENT_COLUMNS, stored)
+        writer.insert_rows(self.ch, "sensor_stats", chunk.stats, writer.STATS_COLUMNS, stored)
+        writer.insert_rows(
+            self.ch, "ingest_rejects", chunk.rejects, writer.REJECT_COLUMNS, constants
+        )
+        writer.insert_rows(
+            self.ch, "ingest_batches", batch_rows(chunk), writer.BATCH_COLUMNS, constants
+        )
+
+
+def batch_rows(chunk: Chunk) -> list[dict[str, object]]:
+    """The ingest_batches rows of a batch: one per (sensor, event_type), one for its rejects."""
+    rows: list[dict[str, object]] = [
+        {"sensor": s, "event_type": t, "accepted": n, "first_ts": low, "last_ts": high}
+        for (s, t), (n, low, high) in chunk.spans.items()
+    ]
+    if chunk.rejects:
+        rows.append({"rejected": len(chunk.rejects)})
+    return rows
+
+
+def result_of(batch_id: UUID, chunk: Chunk) -> BatchResult:
+    by_type: dict[str, int] = {}
+    for (_sensor, event_type), (count, _low, _high) in chunk.spans.items():
+        by_type[event_type] = by_type.get(event_type, 0) + count
+    lows = [low for _n, low, _high in chunk.spans.values()]
+    highs = [high for _n, _low, high in chunk.spans.values()]
+    return BatchResult(
+        batch_id=batch_id,
+        accepted=chunk.accepted,
+        rejected=len(chunk.rejects),
+        stats=len(chunk.stats),
+        errors=[(r["line_no"], r["reason"]) for r in chunk.rejects],
+        by_type=by_type,
+        first_ts=from_micros(min(lows)) if lows else None,
+        last_ts=from_micros(max(highs)) if highs else None,
+    )

@@ -177,13 +177,9 @@ INSERT_SETTINGS = {"max_partitions_per_insert_block": 1000}
 
 
 def columns_of(
-    rows: Sequence[dict[str, Any]],
-    spec: dict[str, tuple[pa.DataType, Any]],
-    constants: dict[str, Any],
+    rows: Sequence[dict[str, Any]], spec: dict[str, tuple[pa.DataType, Any]]
 ) -> pa.Table:
-    """An Arrow table of the spec's columns present in `rows` or `constants`, in spec order.
-
-    `constants` hold one value for every row (tenant, source, batch id)."""
+    """An Arrow table of the spec's columns that hold a value in `rows`, in spec order."""
     count = len(rows)
     present: dict[str, list[Any]] = {}
     for index, row in enumerate(rows):
@@ -192,22 +188,64 @@ def columns_of(
             if values is None:
                 values = present[column] = [spec[column][1]] * count
             values[index] = value
-    arrays: dict[str, pa.Array] = {}
-    for column, (kind, _default) in spec.items():
-        if column in constants:
-            arrays[column] = pa.array([constants[column]] * count, type=kind)
-        elif column in present:
-            arrays[column] = pa.array(present[column], type=kind)
-    return pa.table(arrays)
+    return pa.table(
+        {
+            column: pa.array(present[column], type=kind)
+            for column, (kind, _default) in spec.items()
+            if column in present
+        }
+    )
 
 
-def insert(
+def concat(tables: Sequence[pa.Table], spec: dict[str, tuple[pa.DataType, Any]]) -> pa.Table:
+    """Tables of the same spec, one after the other; a column missing from some is filled with
+    its default there."""
+    names = [name for name in spec if any(name in t.column_names for t in tables)]
+    aligned = []
+    for table in tables:
+        columns = {}
+        for name in names:
+            kind, default = spec[name]
+            if name in table.column_names:
+                columns[name] = table.column(name)
+            else:
+                columns[name] = pa.repeat(pa.scalar(default, type=kind), table.num_rows)
+        aligned.append(pa.table(columns))
+    return pa.concat_tables(aligned)
+
+
+def with_constants(
+    table: pa.Table, spec: dict[str, tuple[pa.DataType, Any]], constants: dict[str, Any]
+) -> pa.Table:
+    """`table` plus one column per constant (same value in every row), in spec order."""
+    columns = {}
+    for name, (kind, _default) in spec.items():
+        if name in constants:
+            columns[name] = pa.repeat(pa.scalar(constants[name], type=kind), table.num_rows)
+        elif name in table.column_names:
+            columns[name] = table.column(name)
+    return pa.table(columns)
+
+
+def insert_table(
+    ch: Client,
+    table: str,
+    data: pa.Table | None,
+    spec: dict[str, tuple[pa.DataType, Any]],
+    constants: dict[str, Any],
+) -> None:
+    """One insert of `data` plus its constant columns (nothing when there are no rows)."""
+    if data is not None and data.num_rows:
+        ch.insert_arrow(table, with_constants(data, spec, constants), settings=INSERT_SETTINGS)
+
+
+def insert_rows(
     ch: Client,
     table: str,
     rows: Sequence[dict[str, Any]],
     spec: dict[str, tuple[pa.DataType, Any]],
     constants: dict[str, Any],
 ) -> None:
-    """One insert of `rows` into `table` (nothing when `rows` is empty)."""
+    """One insert of sparse `rows` (nothing when `rows` is empty)."""
     if rows:
-        ch.insert_arrow(table, columns_of(rows, spec, constants), settings=INSERT_SETTINGS)
+        insert_table(ch, table, columns_of(rows, spec), spec, constants)

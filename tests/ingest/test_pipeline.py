@@ -9,6 +9,7 @@ import orjson
 from services.core.clickhouse import Client
 from services.ingest.networks import Network, NetworkMap
 from services.ingest.pipeline import Line, Pipeline
+from tests.conftest import CORPUS
 
 TENANT = "acme"
 
@@ -180,3 +181,32 @@ def test_empty_batch_stores_nothing(ch: Client) -> None:
         "SELECT count() FROM ingest_batches WHERE tenant = {t:String}", parameters={"t": TENANT}
     )
     assert count.result_rows == [(0,)]
+
+
+def test_large_batch_prepared_in_helper_processes_stores_the_same(ch: Client) -> None:
+    corpus = [
+        line for path in sorted(CORPUS.glob("*.jsonl")) for line in path.read_bytes().splitlines()
+    ]
+    batch = lines_of(*corpus)
+    inline = Pipeline(ch, "inline", "s", NetworkMap.default(), helpers=0).ingest(batch)
+    spread = Pipeline(
+        ch, "spread", "s", NetworkMap.default(), helpers=2, parallel_min_lines=100
+    ).ingest(batch)
+    assert (spread.accepted, spread.rejected, spread.stats) == (
+        inline.accepted,
+        inline.rejected,
+        inline.stats,
+    )
+    assert spread.errors == inline.errors
+    assert spread.by_type == inline.by_type
+    assert (spread.first_ts, spread.last_ts) == (inline.first_ts, inline.last_ts)
+    query = """
+        SELECT * EXCEPT (tenant, id, ingest_batch, ingested_at)
+        FROM events WHERE tenant = {tenant:String} ORDER BY source_offset LIMIT 20000
+    """
+    stored = {
+        tenant: ch.query(query, parameters={"tenant": tenant}).result_rows
+        for tenant in ("inline", "spread")
+    }
+    assert len(stored["spread"]) == inline.accepted - inline.stats
+    assert stored["spread"] == stored["inline"]
