@@ -65,6 +65,7 @@ class Query:
     policies = query(policy_resolvers.policies)
     policy = query(policy_resolvers.policy)
     threats = query(policy_resolvers.threats)
+    threat = query(policy_resolvers.threat)
     threat_families = query(policy_resolvers.threat_families)
     job = query(policy_resolvers.job)
     declarations = query(policy_resolvers.declarations)

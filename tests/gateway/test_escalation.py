@@ -57,11 +57,16 @@ async def test_a_declare_policy_round_trip(graphql: GraphQL) -> None:
     assert updated["data"]["updatePolicy"]["enabled"] is False
     assert len(updated["data"]["updatePolicy"]["audit"]) == 2
 
-    listed = await graphql("query { policies { id enabled } threats { name } threatFamilies }")
+    listed = await graphql(
+        """query($threat: ID!) { policies { id enabled } threats { name } threatFamilies
+                                 threat(id: $threat) { name } }""",
+        {"threat": created_threat["id"]},
+    )
     assert listed["data"] == {
         "policies": [{"id": policy["id"], "enabled": False}],
         "threats": [{"name": "Foreign DNS"}],
         "threatFamilies": ["Policy"],
+        "threat": {"name": "Foreign DNS"},
     }
 
     deleted = await graphql(

@@ -50,6 +50,11 @@ async def threats(info: Info[Context, None], family: str | None = None) -> list[
     return [Threat.from_json(item) for item in wire.items(data, "threats")]
 
 
+async def threat(info: Info[Context, None], id: strawberry.ID) -> Threat | None:
+    """One threat; null if there is none with this id."""
+    return await info.context.loaders.threat_by_id.load(str(id))
+
+
 async def threat_families(info: Info[Context, None]) -> list[str]:
     """The threat families in use, for pickers."""
     data = await info.context.api.escalation.get("/api/v1/threats")
