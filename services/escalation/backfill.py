@@ -39,8 +39,8 @@ def chunk_seconds(
     faster), at most `MAX_CHUNKS` chunks."""
     span = max((end - start).total_seconds(), 1.0)
     by_events = span * per_chunk / max(events, 1)
-    seconds = max(by_events, span / MAX_CHUNKS, MIN_CHUNK_SECONDS)
-    return math.ceil(seconds / MIN_CHUNK_SECONDS) * MIN_CHUNK_SECONDS
+    seconds = min(max(by_events, span / MAX_CHUNKS), span)  # never more than the range
+    return max(1, math.ceil(seconds / MIN_CHUNK_SECONDS)) * MIN_CHUNK_SECONDS
 
 
 def create_job(
