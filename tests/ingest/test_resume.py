@@ -21,7 +21,7 @@ from services.ingest.ingestion import Ingestor, Progress, ProgressFn, ingest_fil
 from services.ingest.networks import NetworkMap
 from services.ingest.pipeline import Line, Pipeline
 from services.ingest.sources import Limits, open_file
-from tests.ingest.eve_samples import dns_line, write_lines
+from tests.ingest.eve_samples import dns_line, stats_line, write_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANT = "acme"
@@ -72,12 +72,12 @@ def test_a_batch_stored_but_not_checkpointed_is_not_stored_twice(
 def test_lines_of_a_partly_stored_batch_are_each_stored_once(ch: Client, tmp_path: Path) -> None:
     path = write_lines(tmp_path / "eve.json", 100)
     with (tmp_path / "eve.json").open("ab") as handle:
-        handle.write(b"not json\n")
+        handle.write(b"not json\n" + stats_line() + b"\n")
     opened = open_file(path, 1 << 20)
     assert opened.identity is not None
     opened.close()
-    # A previous run wrote its first checkpoint, then some rows of a batch made it (events
-    # and rejects are separate inserts) before it died.
+    # A previous run wrote its first checkpoint, then some rows of a batch made it (events,
+    # rejects and stats are separate inserts) before it died.
     checkpoints.resume_point(ch, TENANT, "eve", opened.identity)
     data = path.read_bytes()
     lines, offset = [], 0
@@ -87,10 +87,12 @@ def test_lines_of_a_partly_stored_batch_are_each_stored_once(ch: Client, tmp_pat
     Pipeline(ch, TENANT, "eve", NetworkMap.default()).ingest(lines[10:20] + lines[100:])
 
     summary = ingest_file(ch, TENANT, path, source="eve")
-    assert (summary.skipped, summary.accepted, summary.rejected) == (11, 90, 0)
+    assert (summary.skipped, summary.accepted, summary.rejected) == (12, 90, 0)
     assert stored(ch, "eve") == (100, 100)
     rejects = ch.query("SELECT count() FROM ingest_rejects WHERE source = 'eve'").result_rows
     assert rejects == [(1,)]
+    stats = ch.query("SELECT count() FROM sensor_stats WHERE source = 'eve'").result_rows
+    assert stats == [(1,)]
 
 
 def test_a_replaced_file_at_the_same_path_is_read_from_the_start(
@@ -127,7 +129,8 @@ from services.core import clickhouse
 ch = clickhouse.connect("chdb://" + sys.argv[1])
 events = ch.query("SELECT count(), uniqExact(source_offset) FROM events").result_rows[0]
 rejects = ch.query("SELECT count(), uniqExact(source_offset) FROM ingest_rejects").result_rows[0]
-print(json.dumps({"events": list(events), "rejects": list(rejects)}))
+stats = ch.query("SELECT count(), uniqExact(source_offset) FROM sensor_stats").result_rows[0]
+print(json.dumps({"events": list(events), "rejects": list(rejects), "stats": list(stats)}))
 """
 
 
@@ -162,8 +165,12 @@ def test_sigkilled_ingest_resumes_without_loss_or_duplicates(tmp_path: Path) -> 
     path = tmp_path / "eve.json"
     with path.open("wb") as handle:
         for index in range(lines):
-            bad = index % 1000 == 999
-            handle.write(b"garbage %d\n" % index if bad else dns_line(index) + b"\n")
+            if index % 1000 == 999:
+                handle.write(b"garbage %d\n" % index)
+            elif index % 1000 == 500:
+                handle.write(stats_line(uptime=index) + b"\n")
+            else:
+                handle.write(dns_line(index) + b"\n")
     data_dir = tmp_path / "data"
     command = sightline(
         "ingest", str(path), "--data-dir", str(data_dir), "--json-progress", "--batch-lines", "400"
@@ -187,5 +194,6 @@ def test_sigkilled_ingest_resumes_without_loss_or_duplicates(tmp_path: Path) -> 
         check=True,
     )
     counts = json.loads(verify.stdout)
-    assert counts["events"] == [lines - 6, lines - 6]
+    assert counts["events"] == [lines - 12, lines - 12]
     assert counts["rejects"] == [6, 6]
+    assert counts["stats"] == [6, 6]
