@@ -70,6 +70,9 @@ SELECT_TAGS = """
     GROUP BY event_id
     LIMIT 100000
 """
+ANY_SUPPRESSION = """
+    SELECT count() FROM (SELECT 1 FROM event_suppressions WHERE tenant = {tenant:String} LIMIT 1)
+"""
 TABLE_EXISTS = """
     SELECT count() FROM system.tables
     WHERE database = currentDatabase() AND name = {name:String}
@@ -108,6 +111,12 @@ def table_exists(ch: Client, name: str) -> bool:
     return bool(rows and rows[0][0])
 
 
+def has_suppressions(ch: Client, tenant: str) -> bool:
+    """Whether the tenant has any suppressed event (else the anti-join is skipped)."""
+    rows = ch.query(ANY_SUPPRESSION, parameters={"tenant": tenant}).result_rows
+    return bool(rows and rows[0][0])
+
+
 def event_rows(
     ch: Client, scope: Scope, limit: int, after: tuple[datetime, UUID] | None = None
 ) -> list[dict[str, Any]]:
@@ -142,6 +151,53 @@ def facet(ch: Client, scope: Scope, expr: str, present: str, size: int) -> list[
     sql = SELECT_FACET.replace("{expr}", expr) + scope.where() + f" AND ({present})" + GROUP_FACET
     result = ch.query(sql, parameters=scope.parameters(size=size), settings=scope.settings())
     return [(value, int(hits)) for value, hits in result.result_rows]
+
+
+def summary(
+    ch: Client, scope: Scope, step_s: int, exprs: Sequence[str], per_set: int
+) -> tuple[list[tuple[datetime, int]], list[list[tuple[Any, int]]]]:
+    """Timeline and top values of several column expressions in ONE scan (grouping sets).
+
+    Returns (buckets, [values by count for each expression]); each grouping set keeps its
+    `per_set` largest groups. Expressions come from the field registry; absent values ('' / 0)
+    are left in for the caller to drop.
+    """
+    names = ["bucket", *(f"v{i}" for i in range(len(exprs)))]
+    columns = [
+        "toStartOfInterval(ts, toIntervalSecond({step:UInt32})) AS bucket",
+        *(f"{expr} AS v{i}" for i, expr in enumerate(exprs)),
+        "count() AS hits",
+    ]
+    # identifiers from the field registry and fixed names; every value is bound
+    sql = (
+        "SELECT "  # noqa: S608
+        + ", ".join(columns)
+        + " FROM events WHERE "
+        + scope.where()
+        + " GROUP BY GROUPING SETS ("
+        + ", ".join(f"({n})" for n in names)
+        + ")"
+        + " ORDER BY hits DESC, "
+        + ", ".join(f"toString({n})" for n in names)
+        + " LIMIT {per_set:UInt32} BY "
+        + ", ".join(f"isNull({n})" for n in names)
+    )
+    settings = {**scope.settings(), "group_by_use_nulls": 1}
+    result = ch.query(
+        sql, parameters=scope.parameters(step=step_s, per_set=per_set), settings=settings
+    )
+    buckets: list[tuple[datetime, int]] = []
+    values: list[list[tuple[Any, int]]] = [[] for _ in exprs]
+    for row in result.result_rows:
+        hits = int(row[-1])
+        if row[0] is not None:
+            buckets.append((utc(row[0]), hits))
+            continue
+        for index, value in enumerate(row[1:-1]):
+            if value is not None:
+                values[index].append((value, hits))
+                break
+    return sorted(buckets), values
 
 
 def tags_by_event(ch: Client, tenant: str, ids: Sequence[UUID]) -> dict[UUID, list[str]]:

@@ -11,20 +11,17 @@ from starlette.responses import Response
 from services.core.auth import Scope, require
 from services.core.errors import Invalid, PayloadTooLarge
 from services.core.web import JSON, MAX_JSON_BODY, read_model
-from services.hunts import filter_sets
-from services.hunts.api import (
-    deps_of,
-    facet_models,
-    flag,
-    hunt_scope,
-    integer,
-    timeline_model,
-)
+from services.hunts import filter_sets, results
+from services.hunts.api import deps_of, flag, hunt_scope, integer
 from services.hunts.models import (
+    Bucket,
+    Facet,
+    FacetValue,
     FilterSetCreate,
     FilterSetPage,
     FilterSetUpdate,
     HuntRun,
+    Timeline,
 )
 
 MAX_LIMIT = 1000
@@ -228,15 +225,24 @@ async def run_filter_set(request: Request) -> Response:
     names = names or item.facets
     size = integer(params, "size", 10, 1, 1000)
     scope = hunt_scope(request, principal, params, [filter_sets.definition(item)])
-    timeline = timeline_model(request, scope, str(params.get("interval") or "auto"))
-    count = sum(b.count for b in timeline.buckets)
+    interval, step = results.interval_seconds(
+        str(params.get("interval") or "auto"), scope.start, scope.end
+    )
+    buckets, facets = results.run_summary(ch, scope, step, names, size)
     run = HuntRun(
         filter_set=item,
         start=scope.start,
         end=scope.end,
-        count=count,
-        timeline=timeline,
-        facets=facet_models(request, scope, names, size),
+        count=sum(count for _, count in buckets),
+        timeline=Timeline(
+            interval=interval,
+            interval_seconds=step,
+            buckets=[Bucket(time=at, count=count) for at, count in buckets],
+        ),
+        facets=[
+            Facet(field=name, buckets=[FacetValue(value=v, count=c) for v, c in values])
+            for name, values in zip(names, facets, strict=True)
+        ],
     )
     return JSON(run)
 

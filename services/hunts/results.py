@@ -14,6 +14,7 @@ import ipaddress
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +23,7 @@ import orjson
 from services.core import fields, host_filter
 from services.core.clickhouse import Client, utc
 from services.core.errors import Invalid
-from services.core.filters import Filter, parse_query, signature_hit_limits
+from services.core.filters import Compiled, Filter, parse_query, signature_hit_limits
 from services.core.host_fields import HOST_FIELDS
 from services.core.web import dumps
 from services.hunts import event_store
@@ -104,6 +105,23 @@ def suppressions_enabled(ch: Client) -> bool:
     return True
 
 
+@lru_cache(maxsize=512)
+def compiled_filter(tenant: str, query: str | None, content: str | None) -> Compiled:
+    """The compiled filter of a definition (lists are resolved by the SQL at run time, so the
+    compiled text depends only on the definition and the tenant)."""
+    parsed = orjson.loads(content) if content else None
+    return Filter.from_request(query, parsed).compile(tenant)
+
+
+def _content_key(content: Sequence[Mapping[str, Any]] | None) -> str | None:
+    if not content:
+        return None
+    try:
+        return orjson.dumps(content, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        raise Invalid("filter-set content must be JSON: a list of {id, value, ...}") from None
+
+
 def build_scope(
     ch: Client,
     tenant: str,
@@ -120,7 +138,7 @@ def build_scope(
     conditions: list[str] = []
     params: dict[str, Any] = {}
     for index, definition in enumerate(definitions):
-        compiled = Filter.from_request(definition.query, definition.content).compile(tenant)
+        compiled = compiled_filter(tenant, definition.query, _content_key(definition.content))
         sql = compiled.sql
         for name in sorted(compiled.params, key=len, reverse=True):
             renamed = f"d{index}{name}"
@@ -141,7 +159,11 @@ def build_scope(
         )
         conditions.append(hosts.sql)
         params.update(hosts.params)
-    if not include_suppressed and suppressions_enabled(ch):
+    if (
+        not include_suppressed
+        and suppressions_enabled(ch)
+        and event_store.has_suppressions(ch, tenant)
+    ):
         conditions.append(event_store.NOT_SUPPRESSED)
     condition = " AND ".join(f"({c})" for c in conditions) or "1"
     return Scope(tenant, start, end, condition, params, timeout_s)
@@ -168,7 +190,12 @@ def interval_seconds(text: str, start: datetime, end: datetime) -> tuple[str, in
 
 def timeline_buckets(ch: Client, scope: Scope, step_s: int) -> list[tuple[datetime, int]]:
     """Every bucket of the range, empty ones included, oldest first."""
-    counts = dict(event_store.timeline(ch, scope, step_s))
+    return fill_buckets(scope, step_s, dict(event_store.timeline(ch, scope, step_s)))
+
+
+def fill_buckets(
+    scope: Scope, step_s: int, counts: dict[datetime, int]
+) -> list[tuple[datetime, int]]:
     first = int(scope.start.timestamp()) // step_s * step_s
     last = int(scope.end.timestamp()) // step_s * step_s
     out = []
@@ -176,6 +203,31 @@ def timeline_buckets(ch: Client, scope: Scope, step_s: int) -> list[tuple[dateti
         at = datetime.fromtimestamp(seconds, UTC)
         out.append((at, counts.get(at, 0)))
     return out
+
+
+def run_summary(
+    ch: Client, scope: Scope, step_s: int, names: Sequence[str], size: int
+) -> tuple[list[tuple[datetime, int]], list[list[tuple[Any, int]]]]:
+    """Timeline (empty buckets included) and facets of a run, in one scan when possible."""
+    columns = [facet_column(name) for name in names]
+    if any(expr.startswith("arrayJoin(") for expr, _ in columns):
+        timeline = timeline_buckets(ch, scope, step_s)
+        return timeline, [facet_values(ch, scope, name, size) for name in names]
+    per_set = max(size + 1, bucket_count(scope, step_s))
+    counts, raw = event_store.summary(ch, scope, step_s, [e for e, _ in columns], per_set)
+    facets = [[(_plain(v), c) for v, c in found if not _absent(v)][:size] for found in raw]
+    return fill_buckets(scope, step_s, dict(counts)), facets
+
+
+def _absent(value: Any) -> bool:
+    if isinstance(value, ipaddress.IPv6Address):
+        return value == ipaddress.IPv6Address("::")
+    return value == "" or (isinstance(value, int) and not isinstance(value, bool) and value == 0)
+
+
+def bucket_count(scope: Scope, step_s: int) -> int:
+    first = int(scope.start.timestamp()) // step_s
+    return int(scope.end.timestamp()) // step_s - first + 1
 
 
 def facet_values(ch: Client, scope: Scope, name: str, size: int) -> list[tuple[Any, int]]:
