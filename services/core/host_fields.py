@@ -129,9 +129,12 @@ def _h(
 
 _NUMBER = "toInt64OrZero(value)"
 _IP_VALUE = "toIPv6OrDefault(value)"
+# `service` values are proto/port/app (TCP/445/smb)
+_SERVICE_PORT = "toInt64OrZero(splitByChar('/', value)[2])"
+_SERVICE_APP = "splitByChar('/', value)[3]"
 
 HOST_FIELD_LIST: tuple[HostField, ...] = (
-    _h("ip", "ip", ("seen",), "the host's address", sql="ip"),
+    _h("ip", "ip", ("event_type",), "the host's address", sql="ip"),
     _h(
         "hostname", "string", HOSTNAME_ATTRIBUTES, "any hostname (DHCP, NTLMSSP, Kerberos, PTR, CN)"
     ),
@@ -153,8 +156,8 @@ HOST_FIELD_LIST: tuple[HostField, ...] = (
     _h("pgsql.user", "string", ("pgsql_user",), "PostgreSQL user"),
     _h("smtp.mail_from", "string", ("smtp_mail_from",), "mail sender"),
     _h("service", "string", ("service",), "service offered, proto/port/app (TCP/445/smb)"),
-    _h("service.port", "int", ("service_port",), "port it serves", sql=_NUMBER),
-    _h("service.app", "string", ("service_app",), "application protocol it serves"),
+    _h("service.port", "int", ("service",), "port it serves", sql=_SERVICE_PORT),
+    _h("service.app", "string", ("service",), "protocol it serves", sql=_SERVICE_APP),
     _h("http.server", "string", ("http_server",), "HTTP Server header it sends"),
     _h("tls.subject", "string", ("tls_subject_served",), "certificate subject it serves"),
     _h("tls.issuerdn", "string", ("tls_issuer_served",), "certificate issuer it serves"),

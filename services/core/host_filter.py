@@ -26,6 +26,8 @@ from services.core.filters import ast
 from services.core.filters import compile_filter as compile_event_filter
 from services.core.host_fields import HOST_FIELDS, LOGGED_IN, ROLE, ROLES, host_field
 
+# Every event gives both of its hosts an `event_type` row: the attribute that says "seen".
+PRESENCE = "event_type"
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*):")
 
 
@@ -54,14 +56,14 @@ class _Compiler:
 
     def node(self, node: ast.Node) -> str:
         if isinstance(node, ast.MatchAll):
-            self.attributes.add("seen")
+            self.attributes.add(PRESENCE)
             return "1"
         if isinstance(node, ast.And):
             return "(" + " AND ".join(self.node(i) for i in node.items) + ")"
         if isinstance(node, ast.Or):
             return "(" + " OR ".join(self.node(i) for i in node.items) + ")"
         if isinstance(node, ast.Not):
-            self.attributes.add("seen")  # hosts without any matching row must still appear
+            self.attributes.add(PRESENCE)  # hosts without any matching row must still appear
             return f"NOT ({self.node(node.item)})"
         return self.term(node)
 
@@ -102,7 +104,7 @@ class _Compiler:
             f" AND first_seen <= {ref}) > 0)"
         )
         if value.lower() == "false":
-            self.attributes.add("seen")
+            self.attributes.add(PRESENCE)
             return f"NOT {expr}"
         return expr
 

@@ -23,12 +23,11 @@ class Attribute:
 
 ATTRIBUTES: tuple[Attribute, ...] = (
     # identity
-    Attribute("seen", "identity", "src_ip, dest_ip", "seen as a client or as a server"),
     Attribute("dhcp_hostname", "identity", "dhcp.hostname", "hostname announced over DHCP"),
     Attribute("mac", "identity", "src_mac, dest_mac, dhcp.client_mac", "MAC addresses"),
     Attribute("ntlmssp_host", "identity", "smb.ntlmssp.host", "workstation name in NTLMSSP"),
     Attribute("krb5_host", "identity", "krb5.cname ending in $", "machine account in Kerberos"),
-    Attribute("ptr_name", "identity", "dns answers to PTR queries", "reverse DNS name"),
+    Attribute("ptr_name", "identity", "dns answers to in-addr.arpa queries", "reverse DNS name"),
     Attribute("tls_cn", "identity", "tls.subject CN", "certificate common name it serves"),
     Attribute("vlan", "identity", "vlan", "VLAN ids its traffic carried"),
     Attribute("network", "identity", "net_info.src / net_info.dest", "named network"),
@@ -48,8 +47,6 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(
         "service", "service", "proto, dest_port, app_proto", "service offered proto/port/app"
     ),
-    Attribute("service_port", "service", "dest_port of answered traffic", "port it serves"),
-    Attribute("service_app", "service", "app_proto as server", "application protocol it serves"),
     Attribute("role_evidence", "service", "protocol answers it gives", "evidence for roles"),
     Attribute("http_server", "service", "http.server", "HTTP Server header it sends"),
     Attribute("tls_subject_served", "service", "tls.subject", "certificate subject it serves"),
@@ -63,7 +60,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("smb_share_served", "service", "smb.share as server", "SMB shares it serves"),
     Attribute("client_peer", "service", "flow src_ip as server", "clients that connected to it"),
     # what it uses as a client
-    Attribute("client_app", "client", "app_proto as client", "protocols it uses as a client"),
+    Attribute(
+        "client_app", "client", "app_proto as client (answered)", "protocols it uses as a client"
+    ),
     Attribute("user_agent", "client", "http.http_user_agent", "HTTP user agents"),
     Attribute("http_host", "client", "http.hostname", "HTTP hosts it requested"),
     Attribute("ja3", "client", "tls.ja3.hash", "JA3 of its TLS client hellos"),
@@ -88,7 +87,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("tls_domain", "dns", "hostname_info.domain of tls", "registered domains over TLS"),
     Attribute("http_domain", "dns", "hostname_info.domain of http", "registered domains over HTTP"),
     # activity
-    Attribute("event_type", "activity", "event_type", "events by type (either side)"),
+    Attribute(
+        "event_type", "activity", "event_type", "events by type (either side); first/last seen"
+    ),
     Attribute("alert_signature", "activity", "alert.signature", "alerts by signature"),
     Attribute("alert_signature_id", "activity", "alert.signature_id", "alerts by signature id"),
     Attribute("alert_severity", "activity", "alert.severity", "alerts by severity"),

@@ -71,7 +71,7 @@ def summary_from(by_attribute: dict[str, list[AttributeRow]]) -> HostSummary:
     traffic = {r.value: r for r in by_attribute.get("traffic", [])}
     sent, received = traffic.get("sent"), traffic.get("received")
     return HostSummary(
-        events=total("seen"),
+        events=total("event_type"),
         events_by_type={r.value: r.count for r in by_attribute.get("event_type", [])},
         alerts=total("alert_signature"),
         flows=sent.count if sent else 0,
@@ -94,7 +94,7 @@ def host_document(
     by_attribute: dict[str, list[AttributeRow]] = defaultdict(list)
     for row in rows:
         by_attribute[row.attribute].append(row)
-    seen = by_attribute.get("seen") or rows
+    seen = by_attribute.get("event_type") or rows
     documented = {}
     for name, found in by_attribute.items():
         meta = attributes.BY_NAME.get(name)

@@ -14,7 +14,12 @@ from datetime import datetime
 from services.core import fields, host_filter
 from services.core.clickhouse import Client
 from services.core.filters import compile_filter, parse_query
-from services.core.host_fields import HOSTNAME_ATTRIBUTES, ROLE_ATTRIBUTES, USER_ATTRIBUTES
+from services.core.host_fields import (
+    HOST_FIELDS,
+    HOSTNAME_ATTRIBUTES,
+    ROLE_ATTRIBUTES,
+    USER_ATTRIBUTES,
+)
 from services.hosts import document, roles, store
 from services.hosts.models import HostListItem
 
@@ -39,8 +44,10 @@ class SearchRequest:
 
 def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bool]:
     """One page of matching hosts and whether there are more."""
-    condition = host_filter.compile_host_query(parse_query(req.host_query), req.tenant, "h_")
-    condition.attributes.add("seen")
+    condition = host_filter.compile_host_query(
+        parse_query(req.host_query, HOST_FIELDS), req.tenant, "h_"
+    )
+    condition.attributes.add(host_filter.PRESENCE)
     host_params = host_filter.bound_params(
         condition, "h_", req.tenant, req.start, req.end, req.reference, req.window_s
     )

@@ -74,8 +74,8 @@ def host_rows(
 SEARCH_HOSTS = """
     SELECT h.ip, h.first, h.last, {events_column}
     FROM (
-        SELECT ip, minIf(first_seen, attribute = 'seen') AS first,
-               maxIf(last_seen, attribute = 'seen') AS last
+        SELECT ip, minIf(first_seen, attribute = 'event_type') AS first,
+               maxIf(last_seen, attribute = 'event_type') AS last
         FROM host_attributes
         WHERE tenant = {{h_tenant:String}}
           AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
@@ -85,7 +85,7 @@ SEARCH_HOSTS = """
           AND attribute IN {{h_attributes:Array(String)}}
           {restrict}
         GROUP BY ip
-        HAVING {having} AND countIf(attribute = 'seen') > 0
+        HAVING {having} AND countIf(attribute = 'event_type') > 0
     ) AS h
     {join}
     ORDER BY {order}
@@ -142,7 +142,7 @@ def search_hosts(
     """Hosts whose attributes satisfy `having`, optionally among the hosts of matching events.
 
     `having` and `host_params` come from `host_filter.compile_host_query` (prefix `h`); the
-    attribute list in `host_params` must include `seen`. `sort` is a key of ORDERS.
+    attribute list in `host_params` must include `event_type`. `sort` is a key of ORDERS.
     """
     params: dict[str, Any] = {**host_params, "limit": limit, "offset": offset}
     if event_where is None:
