@@ -19,6 +19,7 @@ from services.core.auth import Principal
 from services.core.clickhouse import Client
 from services.core.errors import Invalid
 from services.core.filters import compile_filter, parse_query, parse_stamus
+from services.core.web import validate
 from services.escalation import filter_sets, store
 from services.escalation.apply import VICTIM_EXPRESSIONS, CompiledFilter
 from services.escalation.models import PolicyCreate, PolicyRead, PolicyUpdate
@@ -160,10 +161,7 @@ def merged_body(policy: Policy, update: PolicyUpdate) -> PolicyCreate:
         for name in (n for options in ACTION_OPTIONS.values() for n in options):
             current[name] = None
     current.update(changes)
-    try:
-        return PolicyCreate.model_validate(current)
-    except ValueError as exc:
-        raise Invalid(f"invalid policy after update: {exc}") from None
+    return validate(PolicyCreate, current)  # Invalid naming the field, as for a new policy
 
 
 def update_policy(ch: Client, principal: Principal, policy: Policy, update: PolicyUpdate) -> Policy:
