@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from services.core.errors import Invalid
 from services.ingest.networks import INTERNET, Network, parse_cidr
@@ -75,7 +76,14 @@ class NetworksRead(BaseModel):
 
 
 class NetworksUpdate(BaseModel):
+    """`{"networks": [...]}`, or the bare list."""
+
     networks: list[NetworkItem]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data: Any) -> Any:
+        return {"networks": data} if isinstance(data, list) else data
 
     def checked(self) -> list[Network]:
         """The networks, or `Invalid` naming every bad item (`networks[2].cidrs[0]: ...`)."""

@@ -170,6 +170,10 @@ async def test_networks_default_replace_and_enrich(
     row = ch.query("SELECT src_net, src_dept, src_internal, dest_net FROM events").result_rows
     assert row == [("lab", "research", True, "internet")]
 
+    bare = [{"name": "office", "cidrs": ["192.168.0.0/16"], "home": True}]  # a bare list works
+    response = await client.put("/api/v1/networks", json=bare, headers=token(admin_key))
+    assert [n["name"] for n in response.json()["networks"]] == ["office"]
+
 
 @pytest.mark.parametrize(
     ("networks", "needle"),
