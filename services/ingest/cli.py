@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -191,7 +193,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             for path in args.paths:
                 if path == "-":
-                    ingestor.stream(sys.stdin.buffer, args.source or "stdin")
+                    stdin = sys.stdin.buffer
+                    live = not stat.S_ISREG(os.fstat(stdin.fileno()).st_mode)
+                    ingestor.stream(stdin, args.source or "stdin", live=live)
                 else:
                     ingestor.file(Path(path), args.source)
     finally:

@@ -29,7 +29,14 @@ from services.ingest.checkpoints import ResumePoint
 from services.ingest.networks import NetworkMap
 from services.ingest.pipeline import BatchResult, Pipeline
 from services.ingest.redis_list import Pending, RedisList
-from services.ingest.sources import Batch, Limits, LineSplitter, open_file, read_batches
+from services.ingest.sources import (
+    Batch,
+    Limits,
+    LineSplitter,
+    open_file,
+    read_batches,
+    read_live_batches,
+)
 
 log = logging.getLogger(__name__)
 
@@ -185,11 +192,16 @@ class Ingestor:
             opened.close()
         return self.summary
 
-    def stream(self, stream: BinaryIO, source: str) -> IngestSummary:
-        """Ingest a stream to its end (stdin, a request body): no identity, so no resume."""
+    def stream(self, stream: BinaryIO, source: str, live: bool = False) -> IngestSummary:
+        """Ingest a stream to its end (stdin, a request body): no identity, so no resume.
+        `live` (a pipe or terminal) stores batches as lines come, not only when full."""
         self.summary.sources.append(source)
         splitter = LineSplitter(max_line_bytes=self.limits.line_bytes)
-        for batch in read_batches(stream, splitter, self.limits, final=True):
+        if live:
+            batches = read_live_batches(stream, splitter, self.limits)
+        else:
+            batches = read_batches(stream, splitter, self.limits, final=True)
+        for batch in batches:
             self.store(source, batch)
         return self.summary
 

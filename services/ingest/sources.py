@@ -4,6 +4,8 @@
   are skipped (they are not rejects) but still counted, so line numbers match an editor's.
 - A final line without a newline is a line when the stream is over (`final=True`); a follower
   (`follow.py`) instead waits for its newline.
+- A live stream (stdin from `tail -F` or ssh) is stored as it comes: `read_live_batches` hands
+  on a batch that is a second old even if it is not full.
 - `Line.offset` is the byte offset of the line's start in the (decompressed) stream, and a
   `Batch` says where the stream was consumed up to, which is what a checkpoint records.
 - Memory stays flat whatever the input: batches are bounded in lines and bytes, and a line
@@ -17,6 +19,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import select
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +127,40 @@ def read_batches(
                 lines, size = [], 0
     if final:
         lines.extend(splitter.finish())
+    if lines:
+        yield Batch(lines, splitter.consumed, splitter.line_no)
+
+
+def read_live_batches(
+    stream: BinaryIO, splitter: LineSplitter, limits: Limits, flush_s: float = 1.0
+) -> Iterator[Batch]:
+    """Batches of a live stream (stdin fed by `tail -F` or ssh) until it ends.
+
+    Like `read_batches`, but a batch is handed on once its first line is `flush_s` old, even
+    if it is not full, so a trickle of events is stored as it comes rather than at the end."""
+    fd = stream.fileno()
+    lines: list[Line] = []
+    size = 0
+    since = 0.0
+    while True:
+        if lines:
+            wait = flush_s - (time.monotonic() - since)
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                yield Batch(lines, splitter.consumed, splitter.line_no)
+                lines, size = [], 0
+                continue
+        chunk = os.read(fd, READ_SIZE)
+        if not chunk:
+            break
+        for line in splitter.feed(chunk):
+            if not lines:
+                since = time.monotonic()
+            lines.append(line)
+            size += len(line.raw)
+            if len(lines) >= limits.lines or size >= limits.bytes:
+                yield Batch(lines, splitter.consumed, splitter.line_no)
+                lines, size = [], 0
+    lines.extend(splitter.finish())
     if lines:
         yield Batch(lines, splitter.consumed, splitter.line_no)
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import threading
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.ingest.sources import Limits, LineSplitter, open_file, read_batches
+from services.ingest.sources import (
+    Limits,
+    LineSplitter,
+    open_file,
+    read_batches,
+    read_live_batches,
+)
 
 
 def split(
@@ -123,3 +131,26 @@ def test_an_empty_file_has_no_identity(tmp_path: Path) -> None:
     opened = open_file(empty, 1 << 20)
     opened.close()
     assert opened.identity is None
+
+
+def test_a_live_stream_hands_on_batches_before_it_ends() -> None:
+    read_end, write_end = os.pipe()
+    first_seen = threading.Event()
+    waited: list[bool] = []
+
+    def producer() -> None:
+        with open(write_end, "wb", buffering=0) as out:
+            out.write(b'{"n":1}\n{"n":2}\n{"n":3}\n')
+            waited.append(first_seen.wait(60))  # only a batch handed on early sets it
+            out.write(b'{"n":4}\n{"n":5}')
+
+    thread = threading.Thread(target=producer)
+    thread.start()
+    sizes = []
+    with open(read_end, "rb") as stream:
+        for batch in read_live_batches(stream, LineSplitter(), Limits(), flush_s=0.05):
+            sizes.append(len(batch.lines))
+            first_seen.set()
+    thread.join()
+    assert waited == [True]
+    assert sizes == [3, 2]
