@@ -206,6 +206,13 @@ async def test_other_tenants_hosts_stay_invisible(
     assert response.status_code == 404
 
 
+EVENTS_BY_TYPE = """
+    SELECT event_type, count() FROM events WHERE tenant = {{tenant:String}}
+      AND ts >= {{start:DateTime64(6, 'UTC')}} AND ts <= {{end:DateTime64(6, 'UTC')}}
+      AND ({condition}) GROUP BY event_type ORDER BY event_type
+"""
+
+
 def test_event_queries_can_be_restricted_by_host(org: Client) -> None:
     """The core helper the hunts service uses for `host_query` on event searches."""
     start, end = NOW - timedelta(days=1), NOW + timedelta(minutes=1)
@@ -213,9 +220,7 @@ def test_event_queries_can_be_restricted_by_host(org: Client) -> None:
         parse_query("logged_in:true", HOST_FIELDS), TENANT, start, end, end, 3600, side="src"
     )
     rows = org.query(
-        "SELECT event_type, count() FROM events WHERE tenant = {tenant:String}"
-        " AND ts >= {start:DateTime64(6, 'UTC')} AND ts <= {end:DateTime64(6, 'UTC')}"
-        f" AND ({condition.sql}) GROUP BY event_type ORDER BY event_type",
+        EVENTS_BY_TYPE.format(condition=condition.sql),
         parameters={"tenant": TENANT, "start": start, "end": end, **condition.params},
     ).result_rows
     assert rows == [("dns", 3), ("krb5", 1), ("tls", 2)]
