@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from services.ingest.sources import Batch, Limits, LineSplitter, first_line, identity, read_batches
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0  # at most one batch (a few inserts) a second from a trickle
 
 
 @dataclass
