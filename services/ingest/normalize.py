@@ -124,44 +124,47 @@ def event_time(event: dict[str, Any]) -> int:
     return micros
 
 
+# top-level EVE key → column, for text fields
+COMMON_TEXT = (
+    ("src_ip", "src_ip"),
+    ("dest_ip", "dest_ip"),
+    ("host", "sensor"),
+    ("in_iface", "in_iface"),
+    ("app_proto", "app_proto"),
+    ("community_id", "community_id"),
+)
+COMMON_UINT = (
+    ("src_port", "src_port", U16),
+    ("dest_port", "dest_port", U16),
+    ("flow_id", "flow_id", U64),
+)
+
+
 def normalize_event(event: dict[str, Any]) -> Row:
     """The promoted columns of an accepted EVE object (see the module docstring)."""
     get = event.get
     row: Row = {"event_type": event["event_type"], "ts": event_time(event)}
-    for key in ("src_ip", "dest_ip"):
-        value = get(key)
-        if value is not None:
-            row[key] = value if type(value) is str else text(value)
-    for key in ("src_port", "dest_port"):
-        value = get(key)
-        if value is not None:
-            row[key] = uint(value, U16)
-    proto = get("proto")
-    if proto is not None:
-        row["proto"] = proto_name(proto)
-    flow_id = get("flow_id")
-    if flow_id is not None:
-        row["flow_id"] = uint(flow_id, U64)
-    tx_id = get("tx_id")
-    if type(tx_id) is int and 0 <= tx_id < 1 << 63:
-        row["tx_id"] = tx_id
-    for key, column in (
-        ("host", "sensor"),
-        ("in_iface", "in_iface"),
-        ("app_proto", "app_proto"),
-        ("community_id", "community_id"),
-    ):
+    for key, column in COMMON_TEXT:
         value = get(key)
         if value is not None:
             row[column] = value if type(value) is str else text(value)
+    for key, column, limit in COMMON_UINT:
+        value = get(key)
+        if value is not None:
+            row[column] = uint(value, limit)
+    proto = get("proto")
+    if proto is not None:
+        row["proto"] = proto_name(proto)
+    tx_id = get("tx_id")
+    if type(tx_id) is int and 0 <= tx_id < 1 << 63:
+        row["tx_id"] = tx_id
     vlan = get("vlan")
     if vlan is not None:
         row["vlan"] = vlans(vlan)
     blocks = protocols.BLOCKS
     for key, value in event.items():
-        extract = blocks.get(key)
-        if extract is not None and type(value) is dict:
-            extract(value, row)
+        if key in blocks and type(value) is dict:
+            protocols.block_columns(key, value, row)
     return row
 
 

@@ -6,6 +6,11 @@ process prepares the first part while helper processes prepare the others, and t
 merged in order before the one insert per table. Helpers are `spawn`ed (never forked from a
 process running the engine's threads), started on first use and shared by every pipeline of
 the process. Each keeps its own name and IP caches, warm across batches.
+
+Opt-in (`Pipeline(..., helpers=1)`), because `spawn` re-imports the program's main module in
+each helper: only entry points guarded by `if __name__ == "__main__":` (the `sightline` CLI,
+bench scripts, servers) may turn it on, and never from daemonic processes (Celery's prefork
+workers). A helper that dies is replaced and its part prepared in the calling process.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from services.ingest.networks import Network, NetworkMap
 from services.ingest.preparation import Chunk, merge, prepare_lines
 
 MIN_LINES = 8192
-DEFAULT_HELPERS = 1 if (os.cpu_count() or 1) >= 2 else 0
+# helpers an entry point may ask for: one per extra core (the engine shares the cores too)
+SUGGESTED_HELPERS = 1 if (os.cpu_count() or 1) >= 2 else 0
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None

@@ -50,8 +50,8 @@ class Pipeline:
     """Normalize, enrich and store batches of EVE lines for one tenant and source.
 
     `helpers` is the number of extra processes preparing batches of `parallel_min_lines` lines
-    or more (default: one when the machine has two cores or more; 0 prepares everything in the
-    calling process)."""
+    or more; 0 (the default) prepares everything in the calling process. Entry points guarded
+    by `if __name__ == "__main__":` may pass `parallel.SUGGESTED_HELPERS` (see parallel.py)."""
 
     def __init__(
         self,
@@ -61,7 +61,7 @@ class Pipeline:
         networks: NetworkMap,
         max_line_bytes: int = 1 << 20,
         *,
-        helpers: int = parallel.DEFAULT_HELPERS,
+        helpers: int = 0,
         parallel_min_lines: int = parallel.MIN_LINES,
     ) -> None:
         self.ch = ch

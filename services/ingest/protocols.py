@@ -1,9 +1,9 @@
 """Protocol blocks of an EVE event (`tls`, `http`, `alert`, `smb`, ...) → promoted columns.
 
-Each extractor takes the block (a dict) and the sparse row being built, and sets only the
-columns it finds. A block is read whatever the event type: alerts carry `http`/`tls`/`dns`
-blocks, fileinfo carries `http`/`smtp`, and the same columns hold them. Anything not promoted
-stays reachable through `raw`.
+A block is read whatever the event type: alerts carry `http`/`tls`/`dns` blocks, fileinfo
+carries `http`/`smtp`, and the same columns hold them. Most fields map one EVE key to one
+column (`TEXT_FIELDS`, `UINT_FIELDS`: table-driven, this is the per-event hot path); the rest
+need a small function (`SPECIAL`). Anything not promoted stays reachable through `raw`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,85 @@ from services.ingest.values import U8, U16, U32, U64, text, uint
 
 Row = dict[str, Any]
 
+# block → ((EVE key, column), ...): text columns
+TEXT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "alert": (
+        ("signature", "alert_signature"),
+        ("category", "alert_category"),
+        ("action", "alert_action"),
+    ),
+    "tls": (
+        ("sni", "tls_sni"),
+        ("version", "tls_version"),
+        ("subject", "tls_subject"),
+        ("issuerdn", "tls_issuerdn"),
+        ("serial", "tls_serial"),
+        ("fingerprint", "tls_fingerprint"),
+        ("notbefore", "tls_notbefore"),
+        ("notafter", "tls_notafter"),
+    ),
+    "quic": (("sni", "quic_sni"), ("version", "quic_version")),
+    "http": (
+        ("hostname", "http_hostname"),
+        ("url", "http_url"),
+        ("http_user_agent", "http_user_agent"),
+        ("http_method", "http_method"),
+        ("http_content_type", "http_content_type"),
+        ("http_refer", "http_refer"),
+        ("server", "http_server"),
+    ),
+    "fileinfo": (("filename", "file_name"), ("magic", "file_magic"), ("sha256", "file_sha256")),
+    "flow": (("state", "flow_state"), ("reason", "flow_reason")),
+    "smb": (
+        ("command", "smb_command"),
+        ("dialect", "smb_dialect"),
+        ("share", "smb_share"),
+        ("filename", "smb_filename"),
+    ),
+    "krb5": (
+        ("cname", "krb5_cname"),
+        ("realm", "krb5_realm"),
+        ("sname", "krb5_sname"),
+        ("encryption", "krb5_encryption"),
+        ("msg_type", "krb5_msg_type"),
+    ),
+    "dhcp": (
+        ("hostname", "dhcp_hostname"),
+        ("client_mac", "dhcp_client_mac"),
+        ("assigned_ip", "dhcp_assigned_ip"),
+        ("dhcp_type", "dhcp_type"),
+    ),
+    "rdp": (("cookie", "rdp_cookie"),),
+    "smtp": (("mail_from", "smtp_mail_from"),),
+}
 
-def _set_text(row: Row, column: str, value: Any) -> None:
-    if value is not None:
-        row[column] = value if type(value) is str else text(value)
+# block → ((EVE key, column, largest value), ...): unsigned integer columns
+UINT_FIELDS: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "alert": (
+        ("signature_id", "alert_signature_id", U32),
+        ("gid", "alert_gid", U32),
+        ("rev", "alert_rev", U32),
+        ("severity", "alert_severity", U8),
+    ),
+    "http": (("status", "http_status", U16), ("length", "http_length", U64)),
+    "fileinfo": (("size", "file_size", U64),),
+    "flow": (
+        ("bytes_toserver", "flow_bytes_toserver", U64),
+        ("bytes_toclient", "flow_bytes_toclient", U64),
+        ("pkts_toserver", "flow_pkts_toserver", U64),
+        ("pkts_toclient", "flow_pkts_toclient", U64),
+        ("age", "flow_age", U32),
+    ),
+    # a netflow record is one direction: its bytes/pkts go to the `*_toserver` columns
+    "netflow": (
+        ("bytes", "flow_bytes_toserver", U64),
+        ("pkts", "flow_pkts_toserver", U64),
+        ("age", "flow_age", U32),
+    ),
+}
 
 
-def _hash(value: Any) -> str:
+def fingerprint(value: Any) -> str:
     """A fingerprint given as a string or as `{"hash": ..., "string": ...}` (`{}` → '')."""
     if type(value) is str:
         return value
@@ -32,14 +104,9 @@ def _hash(value: Any) -> str:
     return text(value)
 
 
-def alert(block: dict[str, Any], row: Row) -> None:
-    _set_text(row, "alert_signature", block.get("signature"))
-    row["alert_signature_id"] = uint(block.get("signature_id"), U32)
-    row["alert_gid"] = uint(block.get("gid"), U32)
-    row["alert_rev"] = uint(block.get("rev"), U32)
-    row["alert_severity"] = uint(block.get("severity"), U8)
-    _set_text(row, "alert_category", block.get("category"))
-    _set_text(row, "alert_action", block.get("action"))
+def _set(row: Row, column: str, value: Any) -> None:
+    if value is not None:
+        row[column] = value if type(value) is str else text(value)
 
 
 def dns(block: dict[str, Any], row: Row) -> None:
@@ -47,119 +114,39 @@ def dns(block: dict[str, Any], row: Row) -> None:
 
 
 def tls(block: dict[str, Any], row: Row) -> None:
-    get = block.get
-    _set_text(row, "tls_sni", get("sni"))
-    _set_text(row, "tls_version", get("version"))
-    _set_text(row, "tls_subject", get("subject"))
-    _set_text(row, "tls_issuerdn", get("issuerdn"))
-    _set_text(row, "tls_serial", get("serial"))
-    _set_text(row, "tls_fingerprint", get("fingerprint"))
-    _set_text(row, "tls_notbefore", get("notbefore"))
-    _set_text(row, "tls_notafter", get("notafter"))
     for key, column in (("ja3", "tls_ja3"), ("ja3s", "tls_ja3s"), ("ja4", "tls_ja4")):
-        value = get(key)
+        value = block.get(key)
         if value is not None:
-            row[column] = _hash(value)
+            row[column] = fingerprint(value)
 
 
 def quic(block: dict[str, Any], row: Row) -> None:
-    _set_text(row, "quic_sni", block.get("sni"))
-    _set_text(row, "quic_version", block.get("version"))
     ja4 = block.get("ja4")
     if ja4 is not None and "tls_ja4" not in row:
-        row["tls_ja4"] = _hash(ja4)
+        row["tls_ja4"] = fingerprint(ja4)
 
 
-def http(block: dict[str, Any], row: Row) -> None:
-    get = block.get
-    _set_text(row, "http_hostname", get("hostname"))
-    _set_text(row, "http_url", get("url"))
-    _set_text(row, "http_user_agent", get("http_user_agent"))
-    _set_text(row, "http_method", get("http_method"))
-    _set_text(row, "http_content_type", get("http_content_type"))
-    _set_text(row, "http_refer", get("http_refer"))
-    _set_text(row, "http_server", get("server"))
-    status = get("status")
-    if status is not None:
-        row["http_status"] = uint(status, U16)
-    length = get("length")
-    if length is not None:
-        row["http_length"] = uint(length, U64)
-
-
-def fileinfo(block: dict[str, Any], row: Row) -> None:
-    _set_text(row, "file_name", block.get("filename"))
-    _set_text(row, "file_magic", block.get("magic"))
-    _set_text(row, "file_sha256", block.get("sha256"))
-    size = block.get("size")
-    if size is not None:
-        row["file_size"] = uint(size, U64)
-
-
-def flow(block: dict[str, Any], row: Row) -> None:
-    get = block.get
-    for key in ("bytes_toserver", "bytes_toclient", "pkts_toserver", "pkts_toclient"):
-        value = get(key)
-        if value is not None:
-            row["flow_" + key] = uint(value, U64)
-    _flow_times(block, row)
-    _set_text(row, "flow_state", get("state"))
-    _set_text(row, "flow_reason", get("reason"))
-
-
-def netflow(block: dict[str, Any], row: Row) -> None:
-    """A netflow record is one direction: its bytes/pkts go to the `*_toserver` columns."""
-    row["flow_bytes_toserver"] = uint(block.get("bytes"), U64)
-    row["flow_pkts_toserver"] = uint(block.get("pkts"), U64)
-    _flow_times(block, row)
-
-
-def _flow_times(block: dict[str, Any], row: Row) -> None:
-    for key in ("start", "end"):
+def flow_times(block: dict[str, Any], row: Row) -> None:
+    for key, column in (("start", "flow_start"), ("end", "flow_end")):
         value = block.get(key)
         if type(value) is str:
             micros = epoch_micros(value)
             if micros is not None:
-                row["flow_" + key] = micros
-    age = block.get("age")
-    if age is not None:
-        row["flow_age"] = uint(age, U32)
+                row[column] = micros
 
 
 def smb(block: dict[str, Any], row: Row) -> None:
-    get = block.get
-    _set_text(row, "smb_command", get("command"))
-    _set_text(row, "smb_dialect", get("dialect"))
-    _set_text(row, "smb_share", get("share"))
-    _set_text(row, "smb_filename", get("filename"))
-    ntlmssp = get("ntlmssp")
+    ntlmssp = block.get("ntlmssp")
     if isinstance(ntlmssp, dict):
-        _set_text(row, "ntlmssp_user", ntlmssp.get("user"))
-        _set_text(row, "ntlmssp_domain", ntlmssp.get("domain"))
-        _set_text(row, "ntlmssp_host", ntlmssp.get("host"))
-    kerberos = get("kerberos")
+        _set(row, "ntlmssp_user", ntlmssp.get("user"))
+        _set(row, "ntlmssp_domain", ntlmssp.get("domain"))
+        _set(row, "ntlmssp_host", ntlmssp.get("host"))
+    kerberos = block.get("kerberos")
     if isinstance(kerberos, dict):
-        _set_text(row, "krb5_realm", kerberos.get("realm"))
+        _set(row, "krb5_realm", kerberos.get("realm"))
         snames = kerberos.get("snames")
         if isinstance(snames, list) and snames:
             row["krb5_sname"] = "/".join(text(s) for s in snames)
-
-
-def krb5(block: dict[str, Any], row: Row) -> None:
-    get = block.get
-    _set_text(row, "krb5_cname", get("cname"))
-    _set_text(row, "krb5_realm", get("realm"))
-    _set_text(row, "krb5_sname", get("sname"))
-    _set_text(row, "krb5_encryption", get("encryption"))
-    _set_text(row, "krb5_msg_type", get("msg_type"))
-
-
-def dhcp(block: dict[str, Any], row: Row) -> None:
-    get = block.get
-    _set_text(row, "dhcp_hostname", get("hostname"))
-    _set_text(row, "dhcp_client_mac", get("client_mac"))
-    _set_text(row, "dhcp_assigned_ip", get("assigned_ip"))
-    _set_text(row, "dhcp_type", get("dhcp_type"))
 
 
 def ssh(block: dict[str, Any], row: Row) -> None:
@@ -169,20 +156,16 @@ def ssh(block: dict[str, Any], row: Row) -> None:
     ):
         peer = block.get(side)
         if isinstance(peer, dict):
-            _set_text(row, software, peer.get("software_version"))
+            _set(row, software, peer.get("software_version"))
             value = peer.get("hassh")
             if value is not None:
-                row[hassh] = _hash(value)
-
-
-def rdp(block: dict[str, Any], row: Row) -> None:
-    _set_text(row, "rdp_cookie", block.get("cookie"))
+                row[hassh] = fingerprint(value)
 
 
 def ftp(block: dict[str, Any], row: Row) -> None:
     command = block.get("command")
     if type(command) is str and command.upper() == "USER":
-        _set_text(row, "ftp_user", block.get("command_data"))
+        _set(row, "ftp_user", block.get("command_data"))
 
 
 def pgsql(block: dict[str, Any], row: Row) -> None:
@@ -190,11 +173,10 @@ def pgsql(block: dict[str, Any], row: Row) -> None:
     if isinstance(request, dict):
         startup = request.get("startup_parameters")
         if isinstance(startup, dict):
-            _set_text(row, "pgsql_user", startup.get("user"))
+            _set(row, "pgsql_user", startup.get("user"))
 
 
 def smtp(block: dict[str, Any], row: Row) -> None:
-    _set_text(row, "smtp_mail_from", block.get("mail_from"))
     rcpt_to = block.get("rcpt_to")
     if isinstance(rcpt_to, list):
         row["smtp_rcpt_to"] = [text(r) for r in rcpt_to]
@@ -203,30 +185,43 @@ def smtp(block: dict[str, Any], row: Row) -> None:
 
 
 def ether(block: dict[str, Any], row: Row) -> None:
-    for key, column in (("src_mac", "src_mac"), ("dest_mac", "dest_mac")):
+    for key in ("src_mac", "dest_mac"):
         value = block.get(key)
         if value is None:
             many = block.get(key + "s")
             value = many[0] if isinstance(many, list) and many else None
-        _set_text(row, column, value)
+        _set(row, key, value)
 
 
-BLOCKS: dict[str, Callable[[dict[str, Any], Row], None]] = {
-    "alert": alert,
+# block → the function filling what the tables above cannot
+SPECIAL: dict[str, Callable[[dict[str, Any], Row], None]] = {
     "dns": dns,
     "tls": tls,
     "quic": quic,
-    "http": http,
-    "fileinfo": fileinfo,
-    "flow": flow,
-    "netflow": netflow,
+    "flow": flow_times,
+    "netflow": flow_times,
     "smb": smb,
-    "krb5": krb5,
-    "dhcp": dhcp,
     "ssh": ssh,
-    "rdp": rdp,
     "ftp": ftp,
     "pgsql": pgsql,
     "smtp": smtp,
     "ether": ether,
 }
+
+BLOCKS = frozenset(TEXT_FIELDS) | frozenset(UINT_FIELDS) | frozenset(SPECIAL)
+
+
+def block_columns(key: str, block: dict[str, Any], row: Row) -> None:
+    """Fill the columns of one protocol block (`key` is its EVE name)."""
+    get = block.get
+    for field, column in TEXT_FIELDS.get(key, ()):
+        value = get(field)
+        if value is not None:
+            row[column] = value if type(value) is str else text(value)
+    for field, column, limit in UINT_FIELDS.get(key, ()):
+        value = get(field)
+        if value is not None:
+            row[column] = uint(value, limit)
+    special = SPECIAL.get(key)
+    if special is not None:
+        special(block, row)
