@@ -242,18 +242,23 @@ class MemoryCache:
 
 
 class RedisCache:
+    """Values in Redis under `prefix`. A connection per call: apps run no lifespan that could
+    close a long-lived pool, and lookups are rate-limited anyway."""
+
     kind = "redis"
 
-    def __init__(self, client: aioredis.Redis, prefix: str = "sightline:intel:") -> None:
-        self.client = client
+    def __init__(self, url: str, prefix: str = "sightline:intel:") -> None:
+        self.url = url
         self.prefix = prefix
 
     async def get(self, key: str) -> bytes | None:
-        value = await self.client.get(self.prefix + key)
+        async with aioredis.Redis.from_url(self.url) as client:
+            value = await client.get(self.prefix + key)
         return value if isinstance(value, bytes) else None
 
     async def set(self, key: str, value: bytes, ttl_s: int) -> None:
-        await self.client.set(self.prefix + key, value, ex=ttl_s)
+        async with aioredis.Redis.from_url(self.url) as client:
+            await client.set(self.prefix + key, value, ex=ttl_s)
 
 
 class MemoryBucket:
@@ -295,16 +300,17 @@ return tostring(wait)
 class RedisBucket:
     """A token bucket shared by every process through one Lua script (atomic)."""
 
-    def __init__(self, client: aioredis.Redis, name: str, per_minute: int) -> None:
-        self.client = client
+    def __init__(self, url: str, name: str, per_minute: int) -> None:
+        self.url = url
         self.key = f"sightline:intel:bucket:{name}"
         self.capacity = per_minute
         self.rate = per_minute / 60.0
 
     async def take(self) -> float:
-        wait = await self.client.eval(
-            TAKE_TOKEN, 1, self.key, self.capacity, self.rate, time.time()
-        )
+        async with aioredis.Redis.from_url(self.url) as client:
+            wait = await client.eval(
+                TAKE_TOKEN, 1, self.key, self.capacity, self.rate, time.time()
+            )
         return float(wait)
 
 
@@ -374,8 +380,6 @@ def make_intel(
     """The lookups as configured: Redis cache and bucket if `redis_url`, else in-process."""
     provider = VirusTotal(base_url, api_key, transport) if api_key else None
     if redis_url:
-        client = aioredis.Redis.from_url(redis_url)
-        return Intel(
-            provider, RedisCache(client), RedisBucket(client, "virustotal", per_minute), ttl_s
-        )
+        bucket = RedisBucket(redis_url, "virustotal", per_minute)
+        return Intel(provider, RedisCache(redis_url), bucket, ttl_s)
     return Intel(provider, MemoryCache(), MemoryBucket(per_minute), ttl_s)
