@@ -37,7 +37,8 @@ class Field:
     `sql` is the column expression (for a pseudo-field, the first of `any_of`); `any_of` lists
     every column a pseudo-field spans (matching any of them matches the field). `case` says how
     values are stored, so exact matches normalize the value instead of the column. `raw_path`
-    is set for fields read from the original line (kind `raw`).
+    is set for fields read from the original line (kind `raw`), with the path's JSON type in the EVE
+    schema (`string`, `integer`, `array`... or '' when unknown) as `raw_type`.
     """
 
     name: str
@@ -49,6 +50,7 @@ class Field:
     case: Case = "exact"
     any_of: tuple[str, ...] = ()
     raw_path: tuple[str, ...] = ()
+    raw_type: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -163,6 +165,7 @@ class Registry:
             self.raw_column,
             f"EVE path {dotted}, read from the original event",
             raw_path=tuple(path),
+            raw_type=self.schema.paths.get(dotted, ""),
         )
 
     def _close(self, name: str, cutoff: float) -> list[str]:

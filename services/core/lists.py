@@ -25,6 +25,7 @@ from typing import Any, Literal
 from services.core.clickhouse import Client, utc
 from services.core.errors import Invalid, NotFound
 from services.core.filters.ast import LIST_NAME
+from services.core.filters.membership import MAX_SUFFIX_LABELS
 
 Kind = Literal["ip", "cidr", "name"]
 Match = Literal["exact", "suffix", "prefix", "contains"]
@@ -169,6 +170,8 @@ def parse_item(item: str | Mapping[str, Any], index: int = 0) -> ListItem:
         text, match = text[1:], match or "suffix"
     if text.endswith(".") and len(text) > 1:
         text = text[:-1]
+    if match == "suffix" and text.count(".") >= MAX_SUFFIX_LABELS:
+        raise Invalid(f"{where}: a suffix entry has at most {MAX_SUFFIX_LABELS} labels")
     return ListItem(text, "name", match or "exact", dict(attrs))
 
 

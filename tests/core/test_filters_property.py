@@ -35,17 +35,16 @@ def networks(draw: st.DrawFn) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
+def escape_literal(text: str) -> str:
+    return "".join("\\" + c if c in "*?\\" else c for c in text)
+
+
 @st.composite
 def wildcard_patterns(draw: st.DrawFn) -> str:
     """A pattern with at least one wildcard and a literal part (`*` alone means exists)."""
-    parts = draw(st.lists(st.one_of(st.sampled_from(["*", "?"]), LITERAL), min_size=2, max_size=4))
-    literal = draw(LITERAL)
-    escaped = [
-        "".join("\\" + c if c in "*?\\" else c for c in p) if p not in ("*", "?") else p
-        for p in [*parts, literal]
-    ]
-    pattern = "".join(escaped)
-    return pattern if ("*" in parts or "?" in parts) else pattern + "*"
+    wildcards = st.sampled_from(["*", "?"])
+    parts = draw(st.lists(st.one_of(wildcards, LITERAL.map(escape_literal)), max_size=3))
+    return "".join([*parts, draw(LITERAL.map(escape_literal)), draw(wildcards)])
 
 
 REGEXES = st.lists(

@@ -13,36 +13,12 @@ from typing import Any
 
 from services.core import fields
 from services.core.errors import Invalid
-from services.core.filters import values
+from services.core.filters import membership, values
 from services.core.filters.ast import And, MatchAll, Node, Not, Or, Range, Term
 from services.core.filters.regex import to_re2
 
 Predicate = Callable[[str], str]
 
-# The current version of list $name for the caller's tenant, else the shipped ('') one.
-LIST_CURRENT = Template(
-    "(tenant, list, version) IN (SELECT tenant, name, version FROM lists FINAL"
-    " WHERE tenant IN ($tenant, '') AND name = $name AND NOT deleted"
-    " ORDER BY tenant DESC LIMIT 1)"
-)
-IP_IN_LIST = Template(
-    "($x IN (SELECT ip_first FROM list_items WHERE $current AND kind = 'ip')"
-    " OR arrayExists(r -> $x BETWEEN r.1 AND r.2, (SELECT groupArray((ip_first, ip_last))"
-    " FROM list_items WHERE $current AND kind = 'cidr')))"
-)
-NAME_IN_LIST = Template(
-    "($x IN (SELECT $value FROM list_items WHERE $current AND match = 'exact')"
-    " OR arrayExists(s -> s IN (SELECT $value FROM list_items WHERE $current"
-    " AND match = 'suffix'), arrayMap(i -> arrayStringConcat(arraySlice(splitByChar('.', $x), i),"
-    " '.'), arrayEnumerate(splitByChar('.', $x))))"
-    " OR arrayExists(v -> startsWith($x, v), (SELECT groupArray($value) FROM list_items"
-    " WHERE $current AND match = 'prefix'))"
-    " OR arrayExists(v -> position($x, v) > 0, (SELECT groupArray($value) FROM list_items"
-    " WHERE $current AND match = 'contains')))"
-)
-NUMBER_IN_LIST = Template(
-    "toString($x) IN (SELECT value FROM list_items WHERE $current AND kind = 'name')"
-)
 TAGGED = Template("id IN (SELECT event_id FROM event_tags WHERE tenant = $tenant AND $condition)")
 RAW_VALUES = Template(
     "arrayMap(x -> if(JSONType(x) = 'String', JSONExtractString(x), x),"
@@ -58,7 +34,6 @@ EXISTS: dict[str, str] = {
     "datetime": "toUnixTimestamp64Micro($x) != 0",
     "string_array": "notEmpty($x)",
 }
-CASE_VALUE = {"lower": "lower(value)", "upper": "upper(value)", "exact": "value"}
 
 
 @dataclass(frozen=True)
@@ -159,10 +134,7 @@ class _Compiler:
             value = self.bind(field.normalize(_text(t)), "String")
             return lambda x: f"{x} = {value}"
         if t.op == "wildcard":
-            like = values.like_pattern(field.normalize(_text(t)))
-            pattern = self.bind(like, "String")
-            operator = "ILIKE" if field.case == "exact" else "LIKE"
-            return lambda x: f"{x} {operator} {pattern}"
+            return self.wildcard_predicate(field.normalize(_text(t)), field.case != "exact")
         if t.op == "regex":
             regex = self.bind(to_re2(_text(t), where), "String")
             return lambda x: f"match({x}, {regex})"
@@ -175,6 +147,19 @@ class _Compiler:
             lo, hi = self.bind(first, "IPv6"), self.bind(last, "IPv6")
             return lambda x: f"ifNull(toIPv6OrNull({x}) BETWEEN {lo} AND {hi}, 0)"
         raise Invalid(f"{t.op} is not supported for {field.name}{t.at()}")
+
+    def wildcard_predicate(self, pattern: str, normalized: bool) -> Predicate:
+        """Case-insensitive wildcard match; plain string functions when the column's case is
+        normalized and the pattern is a prefix, suffix or substring."""
+        shape, text = values.wildcard_shape(pattern)
+        if normalized and shape != "like":
+            literal = self.bind(text, "String")
+            function = {"prefix": "startsWith", "suffix": "endsWith", "contains": "position"}
+            compare = " > 0" if shape == "contains" else ""
+            return lambda x: f"{function[shape]}({x}, {literal}){compare}"
+        like = self.bind(values.like_pattern(pattern), "String")
+        operator = "LIKE" if normalized else "ILIKE"
+        return lambda x: f"{x} {operator} {like}"
 
     def ip_predicate(self, t: Term, field: fields.Field) -> Predicate:
         where = t.at(value=True)
@@ -234,13 +219,12 @@ class _Compiler:
         return lambda x: "(" + " AND ".join(f"{x} {p}" for p in parts) + ")"
 
     def list_predicate(self, t: Term, field: fields.Field) -> Predicate:
-        current = _sub(LIST_CURRENT, tenant=self.tenant_param(), name=self.bind(_text(t), "String"))
+        current = membership.current(self.tenant_param(), self.bind(_text(t), "String"))
         if field.kind == "ip":
-            return lambda x: _sub(IP_IN_LIST, x=x, current=current)
+            return lambda x: membership.ip_in_list(x, current)
         if field.kind in ("int", "float"):
-            return lambda x: _sub(NUMBER_IN_LIST, x=x, current=current)
-        value = CASE_VALUE[field.case]
-        return lambda x: _sub(NAME_IN_LIST, x=x, current=current, value=value)
+            return lambda x: membership.number_in_list(x, current)
+        return lambda x: membership.name_in_list(x, current, field.case)
 
     # -- fields that are not plain columns
 
@@ -253,19 +237,33 @@ class _Compiler:
         return _sub(TAGGED, tenant=tenant, condition=condition)
 
     def raw(self, t: Term, field: fields.Field) -> str:
+        """An EVE path read from the raw line: one typed extraction when the EVE schema gives
+        the path a scalar type, else every value (a scalar or an array's items) as text."""
         path = ", ".join(self.bind(p, "String") for p in field.raw_path)
         raw = field.sql
         if t.op == "exists":
             return f"JSONHas({raw}, {path})"
         key = self.bind(f'"{field.raw_path[-1]}"', "String")
-        items = _sub(RAW_VALUES, raw=raw, path=path)
-        if t.op == "range" and isinstance(t.value, Range) and _numeric_range(t.value):
+        numeric = _numeric_term(t)
+        if field.raw_type in ("integer", "number") and numeric:
+            number = fields.Field(field.name, "float", "", "")
+            scalar = self.typed_predicate(t, number)(
+                f"JSONExtract({raw}, {path}, 'Nullable(Float64)')"
+            )
+            condition = f"ifNull({scalar}, 0)"
+        elif field.raw_type == "string" and t.op != "range" and _text(t) != "":
+            text = fields.Field(field.name, "string", "", "")
+            condition = self.string_predicate(t, text)(f"JSONExtractString({raw}, {path})")
+        elif t.op == "range" and numeric:
+            items = _sub(RAW_VALUES, raw=raw, path=path)
             number = fields.Field(field.name, "float", "", "")
             scalar = self.typed_predicate(t, number)("toFloat64OrNull(x)")
             condition = f"arrayExists(x -> ifNull({scalar}, 0), {items})"
         elif t.op == "eq":
+            items = _sub(RAW_VALUES, raw=raw, path=path)
             condition = f"has({items}, {self.bind(_text(t), 'String')})"
         else:
+            items = _sub(RAW_VALUES, raw=raw, path=path)
             scalar = self.string_predicate(t, field)("x")
             condition = f"arrayExists(x -> {scalar}, {items})"
         return f"(position({raw}, {key}) > 0 AND {condition})"
@@ -288,7 +286,9 @@ def _text(t: Term) -> str:
     return t.value
 
 
-def _numeric_range(r: Range) -> bool:
+def _numeric_term(t: Term) -> bool:
+    """An eq or range term whose values are all numbers."""
+
     def numeric(v: str | None) -> bool:
         if v is None:
             return True
@@ -298,7 +298,11 @@ def _numeric_range(r: Range) -> bool:
             return False
         return True
 
-    return numeric(r.lo) and numeric(r.hi)
+    if t.op == "eq" and isinstance(t.value, str):
+        return numeric(t.value)
+    if t.op == "range" and isinstance(t.value, Range):
+        return numeric(t.value.lo) and numeric(t.value.hi)
+    return False
 
 
 def _ipv4_wildcard(t: Term, field: fields.Field) -> str:

@@ -110,3 +110,26 @@ def unescape_pattern(pattern: str) -> str:
         out.append(pattern[i])
         i += 1
     return "".join(out)
+
+
+def wildcard_shape(pattern: str) -> tuple[str, str]:
+    """How a wildcard pattern can run: ("prefix" | "suffix" | "contains", literal) when its only
+    wildcards are `*` at the ends, else ("like", LIKE pattern)."""
+    tokens: list[tuple[bool, str]] = []  # (is a wildcard, character)
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            tokens.append((False, pattern[i + 1]))
+            i += 2
+            continue
+        tokens.append((pattern[i] in "*?", pattern[i]))
+        i += 1
+    lead = bool(tokens) and tokens[0] == (True, "*")
+    trail = len(tokens) > 1 and tokens[-1] == (True, "*")
+    middle = tokens[int(lead) : len(tokens) - int(trail)]
+    if (lead or trail) and middle and not any(wild for wild, _ in middle):
+        literal = "".join(ch for _, ch in middle)
+        if lead and trail:
+            return "contains", literal
+        return ("suffix" if lead else "prefix"), literal
+    return "like", like_pattern(pattern)
