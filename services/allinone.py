@@ -140,6 +140,7 @@ def prepare(deps: Deps, start_worker: bool = True) -> None:
     from services.core.queue import start_embedded_worker
     from services.escalation import tasks as escalation_tasks
     from services.hunts.shipped_lists import install_shipped
+    from services.ingest import tasks as ingest_tasks
 
     migrate.migrate(deps.ch)
     install_shipped(deps.ch)
@@ -153,5 +154,7 @@ def prepare(deps: Deps, start_worker: bool = True) -> None:
             auth.Scope.ADMIN,
         )
     escalation_tasks.bind(deps)
+    ingest_tasks.bind(deps)
     if start_worker and not settings.redis_url:
         start_embedded_worker(deps.celery)
+        deps.celery.send_task("ingest.redispatch_batches")

@@ -18,6 +18,7 @@ from services.core.deps import Deps
 from services.core.queue import make_celery
 from services.core.settings import Settings
 from services.escalation import tasks as escalation_tasks
+from services.ingest import tasks as ingest_tasks
 
 settings = Settings()
 app = make_celery(settings)
@@ -26,4 +27,6 @@ app = make_celery(settings)
 @worker_init.connect
 def bind_tasks(**_: Any) -> None:
     ch = clickhouse.connect(settings.clickhouse_dsn())
-    escalation_tasks.bind(Deps(ch=ch, settings=settings, celery=app))
+    deps = Deps(ch=ch, settings=settings, celery=app)
+    escalation_tasks.bind(deps)
+    ingest_tasks.bind(deps)

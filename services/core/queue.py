@@ -31,6 +31,11 @@ def make_celery(settings: Settings, name: str = "sightline") -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         timezone="UTC",
+        # Re-send policy application for batches stored while no broker answered (the
+        # distributed worker runs beat with -B; the embedded server sends it once at start).
+        beat_schedule={
+            "redispatch-batches": {"task": "ingest.redispatch_batches", "schedule": 300.0}
+        },
     )
     if not settings.redis_url:
         # The memory transport polls an empty queue once a second by default: ~10 tasks/s and
