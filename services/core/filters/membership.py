@@ -7,7 +7,7 @@ header names. Shapes ClickHouse runs well, with no per-row work for entry kinds 
   prefix: for each prefix length L the list's networks have, `(L, network of x at /L)` in the
   set of (length, first address) — cost grows with distinct lengths, not with networks; only
   when the list has networks.
-- name fields: `x IN (...)` for exact entries and the names themselves; `suffix` entries by the
+- name fields: `x IN (...)` for exact entries; `suffix` entries (the name or a subdomain) by the
   last k labels of the name (`substringIndex(x, '.', -k) IN (...)`) for each label count k the
   list's suffix entries have (the counts are a constant subquery, so absent counts fold away);
   `prefix` / `contains` entries only when present.
@@ -41,8 +41,8 @@ IP = Template(
     " (SELECT groupUniqArray($prefix) FROM list_items WHERE $current AND kind = 'cidr'))))"
 )
 NAME = Template(
-    "($x != '' AND ($x IN (SELECT $value FROM list_items WHERE $current"
-    " AND match IN ('exact', 'suffix'))$suffixes"
+    "($x != '' AND ((has($matches, 'exact') AND $x IN (SELECT $value FROM list_items"
+    " WHERE $current AND match = 'exact'))$suffixes"
     " OR (has($matches, 'prefix') AND arrayExists(v -> startsWith($x, v),"
     " (SELECT groupArray($value) FROM list_items WHERE $current AND match = 'prefix')))"
     " OR (has($matches, 'contains') AND arrayExists(v -> position($x, v) > 0,"
