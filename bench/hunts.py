@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/hunts.py                        # 10,000,000 demo events (cached)
     .venv/bin/python bench/hunts.py --events 1000000       # quicker
+    .venv/bin/python bench/hunts.py --events 1000000 --copies 10  # 1M generated, stored 10x
     .venv/bin/python bench/hunts.py --data-dir /tmp/hunts  # where the engine data is kept
 
 The data directory is reused between runs when it already holds the same generated data
@@ -13,6 +14,9 @@ tenant lists, and the shipped reference lists. Then, on the same engine in the s
 (b) SQL — the equivalent query written by hand (one scan with grouping sets, as the API's
     run does; the timeline's sum is the count).
 Prints p50 / p95 of both and the API/SQL ratio. Floors: API p50 <= 300 ms, ratio <= 1.5.
+
+`--copies N` stores the generated events N times (engine-side INSERT SELECT with new ids),
+to reach a large table when generating through the ingest pipeline would take too long.
 """
 
 from __future__ import annotations
@@ -96,6 +100,35 @@ def prepare(ch: Client, data_dir: Path, events: int, hosts: int) -> None:
     ch.command("OPTIMIZE TABLE events FINAL")
     print(f"generated and ingested {stored:,} events in {time.perf_counter() - started:.0f} s")
     marker.write_text(json.dumps(wanted))
+    (data_dir / "copies.json").unlink(missing_ok=True)
+
+
+EVENT_COLUMNS = """
+    SELECT name FROM system.columns
+    WHERE database = currentDatabase() AND table = 'events' AND default_kind != 'ALIAS'
+    ORDER BY position
+"""
+
+
+def replicate(ch: Client, data_dir: Path, copies: int) -> None:
+    marker = data_dir / "copies.json"
+    if marker.exists() and json.loads(marker.read_text()) == {"copies": copies}:
+        return
+    ch.command("ALTER TABLE events DELETE WHERE source = 'bench-copy' SETTINGS mutations_sync = 2")
+    columns = [str(r[0]) for r in ch.query(EVENT_COLUMNS).result_rows]  # names from the engine
+    values = [
+        {"id": "generateUUIDv7()", "source": "'bench-copy'"}.get(name, name) for name in columns
+    ]
+    copy = (
+        f"INSERT INTO events ({', '.join(columns)}) SELECT {', '.join(values)}"  # noqa: S608
+        " FROM events WHERE tenant = {tenant:String} AND source = 'bench'"
+    )
+    started = time.perf_counter()
+    for _ in range(copies - 1):
+        ch.command(copy, parameters={"tenant": TENANT})
+    ch.command("OPTIMIZE TABLE events FINAL")
+    print(f"stored {copies - 1} more copies in {time.perf_counter() - started:.0f} s")
+    marker.write_text(json.dumps({"copies": copies}))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -145,6 +178,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--hosts", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--copies", type=int, default=1, help="store the events this many times")
     parser.add_argument("--data-dir", type=Path, default=Path(".sightline/bench-hunts"))
     args = parser.parse_args()
 
@@ -153,6 +187,7 @@ def main() -> int:
     migrate.migrate(ch)
     install_shipped(ch)
     prepare(ch, args.data_dir, args.events, args.hosts)
+    replicate(ch, args.data_dir, args.copies)
     total = ch.query(
         "SELECT count() FROM events WHERE tenant = {tenant:String}", parameters={"tenant": TENANT}
     ).result_rows[0][0]
