@@ -32,8 +32,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("vlan", "identity", "vlan", "VLAN ids its traffic carried"),
     Attribute("network", "identity", "net_info.src / net_info.dest", "named network"),
     Attribute("department", "identity", "net_info.src_dept / dest_dept", "department"),
-    Attribute("home", "identity", "net_info.src_internal / dest_internal", "in a home network"),
-    Attribute("sensor", "identity", "host (the sensor)", "sensors that saw it"),
+    Attribute("sensor", "identity", "host (the sensor) of its client traffic", "sensors"),
     # users
     Attribute("krb5_user", "user", "krb5.cname (not ending in $)", "Kerberos user"),
     Attribute("krb5_realm", "user", "krb5.realm", "Kerberos realm"),
