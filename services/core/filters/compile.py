@@ -188,7 +188,9 @@ class _Compiler:
 
         def bound(v: str) -> str:
             if kind == "int":
-                return self.bind(values.integer(v, field.name, where), "Int64")
+                number = values.integer(v, field.name, where)
+                # Unsigned columns compare fastest with an unsigned value.
+                return self.bind(number, "UInt64" if number >= 0 else "Int64")
             if kind == "float":
                 return self.bind(values.floating(v, field.name, where), "Float64")
             if kind == "bool":
