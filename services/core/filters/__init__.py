@@ -40,7 +40,10 @@ Structured form: Stamus filter-set `content` lists, see `services.core.filters.s
     ast = parse_stamus([{"id": "dns.query.rrname", "value": "x.com", "negated": False,
                          "fullString": True}])
     compiled = compile_filter(ast, fields.EVENT_FIELDS, tenant="acme")  # Compiled(sql, params)
+    sql = compiled.embed("SELECT count() FROM events WHERE tenant = {tenant:String} AND $filter")
+    ch.query(sql, parameters={"tenant": "acme", **compiled.params})
     to_text(ast)  # canonical text form; parse_query(to_text(ast)) == ast
+    Filter.from_request(query, content).compile("acme")  # text and/or Stamus content, ANDed
 """
 
 from services.core.filters.ast import And, MatchAll, Node, Not, Op, Or, Range, Term, to_text
