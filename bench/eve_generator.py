@@ -32,6 +32,8 @@ AGENTS = [
     "curl/8.5.0",
     "Microsoft-CryptoAPI/10.0",
 ]
+CLIENTS = 2000
+SERVERS = 5000
 SIGNATURES = [
     (2027865, "ET INFO Observed DNS Query to .cloud TLD", "Potentially Bad Traffic"),
     (2013028, "ET POLICY curl User-Agent Outbound", "Attempted Information Leak"),
@@ -40,17 +42,28 @@ SIGNATURES = [
 
 
 def eve_lines(count: int, seed: int = 7) -> Iterator[bytes]:
-    """Yield `count` EVE lines (without newline), deterministic for a seed."""
+    """Yield `count` EVE lines (without newline), deterministic for a seed. Like a real site,
+    a few thousand internal hosts talk to a few thousand outside servers."""
     rng = random.Random(seed)
     start = datetime(2026, 11, 30, tzinfo=UTC)
     kinds = ["dns"] * 50 + ["flow"] * 20 + ["tls"] * 15 + ["http"] * 10 + ["alert"] * 5
+    clients = [
+        f"10.{rng.randrange(4)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+        for _ in range(CLIENTS)
+    ]
+    servers = [
+        f"{rng.randrange(1, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.7"
+        for _ in range(SERVERS)
+    ]
     for i in range(count):
         ts = start + timedelta(microseconds=i * 997)
-        yield orjson.dumps(_event(rng, rng.choice(kinds), ts))
+        event = _event(rng, rng.choice(kinds), ts, rng.choice(clients), rng.choice(servers))
+        yield orjson.dumps(event)
 
 
-def _event(rng: random.Random, kind: str, ts: datetime) -> dict[str, object]:
-    client = f"10.{rng.randrange(4)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+def _event(
+    rng: random.Random, kind: str, ts: datetime, client: str, server: str
+) -> dict[str, object]:
     name = rng.choice(NAMES)
     event: dict[str, object] = {
         "timestamp": ts.strftime("%Y-%m-%dT%H:%M:%S.%f+0000"),
@@ -59,7 +72,7 @@ def _event(rng: random.Random, kind: str, ts: datetime) -> dict[str, object]:
         "event_type": kind,
         "src_ip": client,
         "src_port": rng.randrange(1024, 65535),
-        "dest_ip": f"{rng.randrange(1, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.7",
+        "dest_ip": server,
         "dest_port": 443,
         "proto": "TCP",
         "community_id": "1:PbdLzcghZUCpSOyqAJFdyhEnhm8=",

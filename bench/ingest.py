@@ -52,7 +52,9 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, help="engine data directory (default: temp)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="sightline-bench-") as scratch:
+    with tempfile.TemporaryDirectory(
+        prefix="sightline-bench-", ignore_cleanup_errors=True
+    ) as scratch:
         data_dir = args.data_dir or Path(scratch) / "chdb"
         path = args.file or Path(scratch) / "eve.json"
         if args.file is None:
@@ -80,6 +82,7 @@ def main() -> int:
             print(f"(a) pipeline, views {views} detached: {accepted:,} at {rate:,.0f} events/s")
             print(f"    ratio (a)/(b): {rate / baseline:.2f}  (floor 0.60)")
         parallel.shutdown()
+        ch.close()
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak RSS: {own:,.0f} MiB, largest helper {helpers:,.0f} MiB  (floor 1024 MiB)")
