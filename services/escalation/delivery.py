@@ -6,8 +6,9 @@ a template error, the webhook gone — or the last allowed attempt failed). A de
 delivery is never attempted again, so a redelivered task does not post twice.
 
 Engine reads and writes go through `DeliveryIO`, which coalesces the calls of concurrent worker
-threads (one query / one insert per batch), so parallel deliveries do not queue on the engine;
-webhooks are cached for `WEBHOOK_TTL_S` (disabling or deleting one applies within that time).
+threads (one query / one insert per batch; the log of attempts lives in the delivery row), so
+parallel deliveries do not queue on the engine; webhooks are cached for `WEBHOOK_TTL_S`
+(disabling or deleting one applies within that time).
 """
 
 from __future__ import annotations
@@ -33,11 +34,9 @@ WEBHOOK_TTL_S = 2.0
 
 @dataclass(frozen=True)
 class Record:
-    """What one attempt writes: the delivery's new state and (if a request was made) the
-    attempt for the log."""
+    """What one attempt writes: the delivery's new state, its log included (one row)."""
 
     delivery: Delivery
-    attempt: Attempt | None
 
 
 def _by_tenant(keys: list[Key]) -> dict[str, list[UUID]]:
@@ -85,8 +84,6 @@ class DeliveryIO:
         return found
 
     def _write(self, records: list[Record]) -> dict[Record, bool]:
-        attempts = [(r.delivery, r.attempt) for r in records if r.attempt is not None]
-        delivery_store.insert_attempts(self.ch, attempts)
         delivery_store.insert_deliveries(self.ch, [r.delivery for r in records])
         return {r: True for r in records}
 
@@ -103,7 +100,7 @@ def attempt(
         gone = item.changed(
             status="failed", last_error="webhook deleted or disabled", updated_at=datetime.now(UTC)
         )
-        io.write(Record(gone, None))
+        io.write(Record(gone))
         return "failed"
     started = datetime.now(UTC)
     result = webhooks.post(hook, item, settings)
@@ -114,15 +111,16 @@ def attempt(
         status = "retrying"
     else:
         status = "failed"
+    log = Attempt(started, number, result.status_code, result.error, result.duration_ms)
     updated = item.changed(
         status=status,
         attempts=number,
         last_status_code=result.status_code,
         last_error=result.error,
         updated_at=datetime.now(UTC),
+        log=(*item.log, log),
     )
-    log = Attempt(started, number, result.status_code, result.error, result.duration_ms)
-    io.write(Record(updated, log))
+    io.write(Record(updated))
     if status == "delivered":
         return "delivered"
     return "retry" if status == "retrying" else "failed"

@@ -1,4 +1,4 @@
-"""SQL of webhook deliveries and their attempts (the delivery log)."""
+"""SQL of webhook deliveries; each row carries its log of attempts (a new version per attempt)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ DELIVERY_COLUMNS = [
     "last_error",
     "created_at",
     "updated_at",
+    "log",
     "version",
 ]
 
 DELIVERY_FIELDS = """
     tenant, id, webhook_id, incident_id, event, body, content_type, status, attempts,
-    last_status_code, last_error, created_at, updated_at
+    last_status_code, last_error, created_at, updated_at, log
 """
 
 SELECT_DELIVERY = f"""
@@ -55,23 +56,11 @@ SELECT_PENDING_OF_POLICY = """
     LIMIT 100000
 """
 
-SELECT_ATTEMPTS = """
-    SELECT delivery_id, at, attempt, status_code, error, duration_ms FROM delivery_attempts
-    WHERE tenant = {tenant:String} AND delivery_id IN {ids:Array(UUID)}
-    ORDER BY at
-    LIMIT 100000
-"""
 
-ATTEMPT_COLUMNS = [
-    "tenant",
-    "delivery_id",
-    "webhook_id",
-    "at",
-    "attempt",
-    "status_code",
-    "error",
-    "duration_ms",
-]
+def _attempt(value: Any) -> Attempt:
+    """An entry of the `log` column (named tuples come back as dicts)."""
+    at, attempt, code, error, took = value.values() if isinstance(value, dict) else value
+    return Attempt(utc(at), int(attempt), int(code), str(error), int(took))
 
 
 def _delivery(row: Sequence[Any]) -> Delivery:
@@ -89,6 +78,7 @@ def _delivery(row: Sequence[Any]) -> Delivery:
         last_error=str(row[10]),
         created_at=utc(row[11]),
         updated_at=utc(row[12]),
+        log=tuple(_attempt(a) for a in row[13]),
     )
 
 
@@ -111,6 +101,7 @@ def insert_deliveries(ch: Client, items: list[Delivery]) -> None:
             d.last_error,
             d.created_at,
             d.updated_at,
+            [(a.at, a.attempt, a.status_code, a.error, a.duration_ms) for a in d.log],
             v,
         ]
         for d in items
@@ -133,41 +124,6 @@ def delivery(ch: Client, tenant: str, delivery_id: UUID) -> Delivery | None:
 def deliveries(ch: Client, tenant: str, webhook_id: UUID, limit: int) -> list[Delivery]:
     params = {"tenant": tenant, "webhook": webhook_id, "limit": limit}
     return [_delivery(r) for r in ch.query(SELECT_DELIVERIES, parameters=params).result_rows]
-
-
-def insert_attempts(ch: Client, items: list[tuple[Delivery, Attempt]]) -> None:
-    rows = [
-        [
-            item.tenant,
-            item.id,
-            item.webhook_id,
-            attempt.at,
-            attempt.attempt,
-            attempt.status_code,
-            attempt.error,
-            attempt.duration_ms,
-        ]
-        for item, attempt in items
-    ]
-    if rows:
-        ch.insert("delivery_attempts", rows, column_names=ATTEMPT_COLUMNS)
-
-
-def attempts(ch: Client, tenant: str, ids: list[UUID]) -> dict[UUID, list[Attempt]]:
-    found: dict[UUID, list[Attempt]] = {i: [] for i in ids}
-    if not ids:
-        return found
-    for row in ch.query(SELECT_ATTEMPTS, parameters={"tenant": tenant, "ids": ids}).result_rows:
-        found.setdefault(UUID(str(row[0])), []).append(
-            Attempt(
-                at=utc(row[1]),
-                attempt=int(row[2]),
-                status_code=int(row[3]),
-                error=str(row[4]),
-                duration_ms=int(row[5]),
-            )
-        )
-    return found
 
 
 def pending_of_policy(ch: Client, tenant: str, policy_id: UUID) -> list[UUID]:

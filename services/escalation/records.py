@@ -96,6 +96,15 @@ class IncidentStats:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    at: datetime
+    attempt: int
+    status_code: int
+    error: str
+    duration_ms: int
+
+
+@dataclass(frozen=True)
 class Delivery:
     tenant: str
     id: UUID
@@ -110,18 +119,10 @@ class Delivery:
     last_error: str
     created_at: datetime
     updated_at: datetime
+    log: tuple[Attempt, ...] = ()
 
     def changed(self, **values: Any) -> Delivery:
         return replace(self, **values)
-
-
-@dataclass(frozen=True)
-class Attempt:
-    at: datetime
-    attempt: int
-    status_code: int
-    error: str
-    duration_ms: int
 
 
 @dataclass(frozen=True)

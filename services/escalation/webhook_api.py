@@ -20,7 +20,7 @@ from services.escalation.models import (
     WebhookPage,
     WebhookUpdate,
 )
-from services.escalation.records import Attempt, Delivery, Webhook
+from services.escalation.records import Delivery, Webhook
 
 
 def found_webhook(ch: Client, tenant: str, request: Request) -> Webhook:
@@ -31,7 +31,7 @@ def found_webhook(ch: Client, tenant: str, request: Request) -> Webhook:
     return hook
 
 
-def delivery_read(item: Delivery, log: list[Attempt]) -> DeliveryRead:
+def delivery_read(item: Delivery) -> DeliveryRead:
     return DeliveryRead(
         id=item.id,
         webhook_id=item.webhook_id,
@@ -43,7 +43,7 @@ def delivery_read(item: Delivery, log: list[Attempt]) -> DeliveryRead:
         last_error=item.last_error,
         created_at=item.created_at,
         updated_at=item.updated_at,
-        log=[AttemptRead(**vars(a)) for a in log],
+        log=[AttemptRead(**vars(a)) for a in item.log],
     )
 
 
@@ -135,8 +135,7 @@ async def test_webhook(request: Request) -> Response:
     io = delivery.DeliveryIO(deps.ch, webhook_ttl_s=0.0)
     await run_in_threadpool(delivery.attempt, io, deps.settings, principal.tenant, item.id, True)
     done = delivery_store.delivery(deps.ch, principal.tenant, item.id) or item
-    log = delivery_store.attempts(deps.ch, principal.tenant, [item.id])[item.id]
-    return JSON(delivery_read(done, log))
+    return JSON(delivery_read(done))
 
 
 async def list_deliveries(request: Request) -> Response:
@@ -151,5 +150,4 @@ async def list_deliveries(request: Request) -> Response:
     hook = found_webhook(ch, principal.tenant, request)
     limit = int_param(request, "limit", 100, 1, 1000)
     items = delivery_store.deliveries(ch, principal.tenant, hook.id, limit)
-    logs = delivery_store.attempts(ch, principal.tenant, [d.id for d in items])
-    return JSON(DeliveryPage(items=[delivery_read(d, logs[d.id]) for d in items]))
+    return JSON(DeliveryPage(items=[delivery_read(d) for d in items]))
