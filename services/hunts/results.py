@@ -72,7 +72,7 @@ CSV_COLUMNS = (
     "dest_dept",
 )
 EXPORT_PAGE = 2000
-_suppression_table: list[bool] = []
+_existing_tables: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -96,13 +96,19 @@ def facet_column(name: str) -> tuple[str, str]:
     return expr, ABSENT[field.kind].format(col=field.sql)
 
 
-def suppressions_enabled(ch: Client) -> bool:
-    """Whether escalation's `event_suppressions` table exists (checked once it does)."""
-    if not _suppression_table:
-        if not event_store.table_exists(ch, "event_suppressions"):
-            return False
-        _suppression_table.append(True)
+def table_ready(ch: Client, name: str) -> bool:
+    """Whether escalation's table `name` exists (remembered once it does: tables of a
+    migrated deployment do not disappear)."""
+    if name in _existing_tables:
+        return True
+    if not event_store.table_exists(ch, name):
+        return False
+    _existing_tables.add(name)
     return True
+
+
+def suppressions_enabled(ch: Client) -> bool:
+    return table_ready(ch, "event_suppressions")
 
 
 @lru_cache(maxsize=512)
@@ -307,7 +313,7 @@ def events_page(
     rows = rows[:limit]
     tags = (
         event_store.tags_by_event(ch, scope.tenant, [r["id"] for r in rows])
-        if rows and event_store.table_exists(ch, "event_tags")
+        if rows and table_ready(ch, "event_tags")
         else {}
     )
     documents = [event_document(r, tags.get(r["id"], [])) for r in rows]
