@@ -181,18 +181,16 @@ def columns_of(
 ) -> pa.Table:
     """An Arrow table of the spec's columns that hold a value in `rows`, in spec order."""
     count = len(rows)
-    present: dict[str, list[Any]] = {}
+    seen = set().union(*rows)  # the columns present in any row (one C-level pass)
+    present = {column: [spec[column][1]] * count for column in seen}
     for index, row in enumerate(rows):
         for column, value in row.items():
-            values = present.get(column)
-            if values is None:
-                values = present[column] = [spec[column][1]] * count
-            values[index] = value
+            present[column][index] = value
     return pa.table(
         {
             column: pa.array(present[column], type=kind)
             for column, (kind, _default) in spec.items()
-            if column in present
+            if column in seen
         }
     )
 
