@@ -26,7 +26,6 @@ CURRENT = Template(
     " WHERE tenant IN ($tenant, '') AND name = $name AND NOT deleted"
     " ORDER BY tenant DESC LIMIT 1)"
 )
-KINDS = Template("(SELECT groupUniqArray(kind) FROM list_items WHERE $current)")
 MATCHES = Template("(SELECT groupUniqArray(match) FROM list_items WHERE $current)")
 SUFFIX_LABELS = Template(
     "(SELECT groupUniqArray(length(splitByChar('.', value))) FROM list_items"
@@ -34,11 +33,13 @@ SUFFIX_LABELS = Template(
 )
 # Prefix length of a cidr item, from its first and last address.
 PREFIX = "toUInt8(128 - bitCount(bitXor(CAST(ip_first AS UInt128), CAST(ip_last AS UInt128))))"
+CIDR_PREFIXES = Template(
+    "(SELECT groupUniqArray($prefix) FROM list_items WHERE $current AND kind = 'cidr')"
+)
 IP = Template(
     "($x IN (SELECT ip_first FROM list_items WHERE $current AND kind = 'ip')"
-    " OR (has($kinds, 'cidr') AND arrayExists(k -> (k, IPv6CIDRToRange($x, k).1) IN"
-    " (SELECT $prefix, ip_first FROM list_items WHERE $current AND kind = 'cidr'),"
-    " (SELECT groupUniqArray($prefix) FROM list_items WHERE $current AND kind = 'cidr'))))"
+    " OR (notEmpty($prefixes) AND arrayExists(k -> (k, IPv6CIDRToRange($x, k).1) IN"
+    " (SELECT $prefix, ip_first FROM list_items WHERE $current AND kind = 'cidr'), $prefixes)))"
 )
 NAME = Template(
     "($x != '' AND ((has($matches, 'exact') AND $x IN (SELECT $value FROM list_items"
@@ -62,8 +63,8 @@ def current(tenant_param: str, name_param: str) -> str:
 
 
 def ip_in_list(x: str, current: str) -> str:
-    kinds = KINDS.substitute(current=current)
-    return IP.substitute(x=x, current=current, kinds=kinds, prefix=PREFIX)
+    prefixes = CIDR_PREFIXES.substitute(prefix=PREFIX, current=current)
+    return IP.substitute(x=x, current=current, prefixes=prefixes, prefix=PREFIX)
 
 
 def number_in_list(x: str, current: str) -> str:
