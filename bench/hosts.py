@@ -239,7 +239,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--hosts", type=int, default=128_000)
     parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--insert-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--insert-rows", type=int, default=1_000_000, help="0 skips the insert-cost part"
+    )
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--data-dir", default=".sightline/bench-hosts")
     args = parser.parse_args()
@@ -247,7 +249,8 @@ def main() -> int:
     ch = clickhouse.connect(f"chdb://{data.resolve()}")
     migrate.migrate(ch)
     end = datetime(2026, 11, 30, 12, tzinfo=UTC)
-    insert_cost(ch, args.hosts, args.insert_rows, end)
+    if args.insert_rows:
+        insert_cost(ch, args.hosts, args.insert_rows, end)
     ensure_events(ch, args.hosts, args.events, end)
     query_latency(ch, args.hosts, end, args.trials)
     return 0

@@ -87,28 +87,24 @@ SEARCH_HOSTS = """
         GROUP BY ip
         HAVING {having} AND countIf(attribute = 'event_type') > 0
     ) AS h
-    {join}
     ORDER BY {order}
     LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}
 """
 
-# Hosts of the events matching the event filter, with how many events each.
+# Hosts (either side) of the events matching the event filter, most events first: one scan.
 EVENT_HOSTS = """
-    SELECT ip, count() AS events FROM (
-        SELECT src_ip AS ip FROM events
-        WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
-          AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where})
-        UNION ALL
-        SELECT dest_ip AS ip FROM events
-        WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
-          AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where})
-    )
-    WHERE ip != toIPv6('::')
+    SELECT ip, count() AS events
+    FROM events ARRAY JOIN [src_ip, dest_ip] AS ip
+    WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
+      AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where}) AND ip != toIPv6('::')
     GROUP BY ip
+    ORDER BY events DESC, ip
+    LIMIT {{max_hosts:UInt32}}
 """
+MAX_HUNT_HOSTS = 50_000  # a hunt's hosts considered: the ones with the most matching events
 
-RESTRICT_TO_HITS = "AND ip IN (SELECT ip FROM ({hits}))"
-JOIN_HITS = "INNER JOIN ({hits}) AS e ON e.ip = h.ip"
+RESTRICT_TO_HITS = "AND ip IN {hit_ips:Array(IPv6)}"
+HIT_COUNTS = "{hit_counts:Array(UInt64)}[indexOf({hit_ips:Array(IPv6)}, h.ip)] AS events"
 
 ORDERS = {
     "last_seen": "h.last DESC, h.ip",
@@ -145,19 +141,27 @@ def search_hosts(
     attribute list in `host_params` must include `event_type`. `sort` is a key of ORDERS.
     """
     params: dict[str, Any] = {**host_params, "limit": limit, "offset": offset}
-    if event_where is None:
-        restrict, join, events_column = "", "", "CAST(NULL, 'Nullable(UInt64)') AS events"
-        order = ORDERS["last_seen" if sort == "events" else sort]
-    else:
-        hits = EVENT_HOSTS.format(where=event_where.sql)
-        restrict = RESTRICT_TO_HITS.format(hits=hits)
-        join = JOIN_HITS.format(hits=hits)
-        events_column = "e.events AS events"
-        order = ORDERS[sort]
-        params.update(event_where.params)
-        params.update({"tenant": tenant, "start": start, "end": end})
+    restrict, events_column = "", "CAST(NULL, 'Nullable(UInt64)') AS events"
+    order = ORDERS["last_seen" if sort == "events" else sort]
+    if event_where is not None:
+        hits = ch.query(
+            EVENT_HOSTS.format(where=event_where.sql),
+            parameters={
+                **event_where.params,
+                "tenant": tenant,
+                "start": start,
+                "end": end,
+                "max_hosts": MAX_HUNT_HOSTS,
+            },
+            settings={"max_execution_time": timeout_s},
+        ).result_rows
+        if not hits:
+            return []
+        params["hit_ips"] = [ip for ip, _ in hits]
+        params["hit_counts"] = [int(n) for _, n in hits]
+        restrict, events_column, order = RESTRICT_TO_HITS, HIT_COUNTS, ORDERS[sort]
     sql = SEARCH_HOSTS.format(
-        events_column=events_column, restrict=restrict, having=having, join=join, order=order
+        events_column=events_column, restrict=restrict, having=having, order=order
     )
     rows = ch.query(sql, parameters=params, settings={"max_execution_time": timeout_s})
     return [
