@@ -308,9 +308,7 @@ class RedisBucket:
 
     async def take(self) -> float:
         async with aioredis.Redis.from_url(self.url) as client:
-            wait = await client.eval(
-                TAKE_TOKEN, 1, self.key, self.capacity, self.rate, time.time()
-            )
+            wait = await client.eval(TAKE_TOKEN, 1, self.key, self.capacity, self.rate, time.time())
         return float(wait)
 
 

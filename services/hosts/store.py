@@ -104,7 +104,9 @@ EVENT_HOSTS = """
 MAX_HUNT_HOSTS = 50_000  # a hunt's hosts considered: the ones with the most matching events
 
 RESTRICT_TO_HITS = "AND ip IN {hit_ips:Array(IPv6)}"
-HIT_COUNTS = "{hit_counts:Array(UInt64)}[indexOf({hit_ips:Array(IPv6)}, h.ip)] AS events"
+HIT_COUNTS = (
+    "transform(h.ip, {hit_ips:Array(IPv6)}, {hit_counts:Array(UInt64)}, toUInt64(0)) AS events"
+)
 
 ORDERS = {
     "last_seen": "h.last DESC, h.ip",
@@ -138,7 +140,8 @@ def search_hosts(
     """Hosts whose attributes satisfy `having`, optionally among the hosts of matching events.
 
     `having` and `host_params` come from `host_filter.compile_host_query` (prefix `h`); the
-    attribute list in `host_params` must include `event_type`. `sort` is a key of ORDERS.
+    attribute list in `host_params` must include `event_type` (host_filter.PRESENCE); `sort` is
+    a key of ORDERS.
     """
     params: dict[str, Any] = {**host_params, "limit": limit, "offset": offset}
     restrict, events_column = "", "CAST(NULL, 'Nullable(UInt64)') AS events"
