@@ -7,7 +7,9 @@ the events into one column-oriented Arrow table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,9 +58,15 @@ def prepare_lines(
     tables: list[pa.Table] = []
     for start in range(0, len(raws), SLICE):
         end = start + SLICE
-        events = _prepare_slice(
-            raws[start:end], offsets[start:end], numbers[start:end], networks, max_line_bytes, chunk
-        )
+        with _no_cyclic_gc():
+            events = _prepare_slice(
+                raws[start:end],
+                offsets[start:end],
+                numbers[start:end],
+                networks,
+                max_line_bytes,
+                chunk,
+            )
         if events:
             tables.append(writer.columns_of(events, writer.EVENT_COLUMNS))
     if tables:
@@ -66,6 +74,19 @@ def prepare_lines(
             tables[0] if len(tables) == 1 else writer.concat(tables, writer.EVENT_COLUMNS)
         )
     return chunk
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Parsed events are trees without cycles: the cyclic collector, triggered by the many
+    dicts a slice allocates, would only rescan every live object again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _prepare_slice(
