@@ -4,7 +4,6 @@ between tests; a real Redis; apps reached over real ASGI HTTP with httpx."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,10 +60,3 @@ def read_key(ch: Client) -> str:
 def redis_url() -> str:
     """A real Redis; each test process uses its own database number."""
     return os.environ.get("SIGHTLINE_TEST_REDIS", f"redis://127.0.0.1:6379/{os.getpid() % 15 + 1}")
-
-
-@pytest.fixture
-def corpus_files() -> Iterator[Path]:
-    files = sorted(CORPUS.glob("*.jsonl"))
-    assert files, f"no corpus files in {CORPUS}"
-    yield from files
