@@ -283,15 +283,15 @@ def table_exists(ch: Client, name: str) -> bool:
 
 
 SELECT_SAVED_FILTER = """
-    SELECT query FROM filter_sets FINAL
-    WHERE tenant = {tenant:String} AND id = {id:String} AND NOT deleted
+    SELECT query, content FROM filter_sets FINAL
+    WHERE tenant = {tenant:String} AND id = {id:UUID} AND NOT deleted
     LIMIT 1
 """
 
 
-def saved_filter_query(ch: Client, tenant: str, filter_set_id: str) -> str | None:
-    """The query text of a saved filter set (table `filter_sets` of the hunts service)."""
+def saved_filter(ch: Client, tenant: str, filter_set_id: UUID) -> tuple[str, str] | None:
+    """(query text, Stamus content JSON) of a saved filter set (the hunts service's table)."""
     rows = ch.query(
         SELECT_SAVED_FILTER, parameters={"tenant": tenant, "id": filter_set_id}
     ).result_rows
-    return str(rows[0][0]) if rows else None
+    return (str(rows[0][0]), str(rows[0][1])) if rows else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -224,3 +225,27 @@ def test_event_queries_can_be_restricted_by_host(org: Client) -> None:
         parameters={"tenant": TENANT, "start": start, "end": end, **condition.params},
     ).result_rows
     assert rows == [("dns", 3), ("krb5", 1), ("tls", 2)]
+
+
+async def test_saved_filter_sets_restrict_by_query_or_stamus_content(
+    org: Client, client: httpx.AsyncClient, read_key: str
+) -> None:
+    """Saved sets live in the hunts service's `filter_sets` table; read as data by id."""
+    by_query, by_content = uuid.uuid4(), uuid.uuid4()
+    content = '[{"id": "dest_ip", "value": "1.1.1.1", "negated": false, "fullString": true}]'
+    org.insert(
+        "filter_sets",
+        [
+            [TENANT, by_query, "public dns", "event_type:dns AND dest_ip:8.8.8.8", "", 1, False],
+            [TENANT, by_content, "cloudflare", "", content, 1, False],
+        ],
+        column_names=["tenant", "id", "name", "query", "content", "version", "deleted"],
+    )
+    page = await search(client, read_key, host_query="NOT ip:8.8.8.8", filter_set=str(by_query))
+    assert ips(page) == {ALICE_HOST, QUIET_HOST}
+    page = await search(client, read_key, host_query="NOT ip:1.1.1.1", filter_set=str(by_content))
+    assert ips(page) == {BOB_HOST}
+    response = await client.get(
+        "/api/v1/hosts", params={"filter_set": str(uuid.uuid4())}, headers=auth(read_key)
+    )
+    assert response.status_code == 404
