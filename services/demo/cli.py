@@ -25,6 +25,7 @@ from services.core import auth, lists
 from services.core.deps import Deps
 from services.core.errors import Invalid
 from services.core.settings import Settings
+from services.demo import tour
 from services.demo.generator import write_eve
 from services.demo.organization import AD_DOMAIN, COMPANY, Organization
 from services.demo.scenarios import GroundTruth
@@ -127,7 +128,12 @@ def ingest_step(deps: Deps, tenant: str, path: Path) -> IngestSummary:
 
 
 def summary_step(
-    generated: Generated, ingested: IngestSummary, tenant: str, token: str, url: str | None
+    generated: Generated,
+    ingested: IngestSummary,
+    tenant: str,
+    token: str,
+    url: str | None,
+    hunt: tour.HuntSummary,
 ) -> None:
     truth = generated.truth
     departments = sorted({h["department"] for h in truth.public_dns_hosts.values()})
@@ -147,6 +153,7 @@ def summary_step(
         f"dynamic-DNS lookups, {len(truth.old_tls_hosts)} TLS 1.0 clients",
         f"  users seen: {len(truth.users)} "
         f"({sum(1 for u in truth.users.values() if u['logged_in_recently'])} in the last hour)",
+        *tour.render(hunt),
         f"  admin token: {token}",
     ]
     if url:
@@ -173,7 +180,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     token = setup_step(deps, tenant, org)
     ingested = ingest_step(deps, tenant, generated.path)
     url = None if args.no_serve else f"http://{args.host}:{args.port}"
-    summary_step(generated, ingested, tenant, token, url)
+    truth = generated.truth
+    hunt = tour.headline_hunt(deps, token, truth.start, truth.end)
+    summary_step(generated, ingested, tenant, token, url, hunt)
     if not args.no_serve:
         serve_step(deps, args.host, args.port)
     return 0

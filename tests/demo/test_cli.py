@@ -14,7 +14,7 @@ from services.core.clickhouse import Client
 from services.core.deps import Deps
 from services.core.filters import compile_filter, parse_query
 from services.core.settings import Settings
-from services.demo import cli
+from services.demo import cli, tour
 from services.demo.organization import Organization
 from services.ingest import networks
 from tests.conftest import TENANT
@@ -107,9 +107,19 @@ def test_demo_steps_load_a_tenant_whose_public_dns_hunt_finds_the_planted_hosts(
     assert inferred == {ip: set(roles) for ip, roles in truth.roles.items() if ip in inferred}
     assert {h.ip for h in org.hosts if h.roles and "printer" not in h.roles} <= set(inferred)
 
-    cli.summary_step(generated, ingested, TENANT, token, "http://127.0.0.1:8080")
+    hunt = tour.headline_hunt(deps, token, truth.start, truth.end)
+    assert {h["ip"] for h in hunt.hosts} == set(truth.public_dns_hosts)
+    with_users = {ip for ip, h in truth.public_dns_hosts.items() if h["users_recent"]}
+    assert {h["ip"] for h in hunt.logged_in} == with_users
+    assert {dept for dept, _ in hunt.departments} == {
+        h["department"] for h in truth.public_dns_hosts.values()
+    }
+
+    cli.summary_step(generated, ingested, TENANT, token, "http://127.0.0.1:8080", hunt)
     printed = capsys.readouterr().out
     assert f"{len(truth.public_dns_hosts)} hosts query public resolvers" in printed
+    assert f"{hunt.events} events from {len(truth.public_dns_hosts)} hosts" in printed
+    assert f"hosts with a user logged in now: {len(with_users)}" in printed
     assert token in printed
 
 
