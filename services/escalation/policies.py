@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from services.core import fields
+from services.core import fields, filter_sets
 from services.core.auth import Principal
 from services.core.clickhouse import Client
-from services.core.errors import Invalid
+from services.core.errors import Invalid, NotFound
 from services.core.filters import compile_filter, parse_query, parse_stamus
 from services.core.web import validate
-from services.escalation import filter_sets, store
+from services.escalation import store
 from services.escalation.apply import VICTIM_EXPRESSIONS, CompiledFilter
 from services.escalation.models import PolicyCreate, PolicyRead, PolicyUpdate
 from services.escalation.records import Policy, Threat
@@ -107,7 +107,10 @@ def compile_policy(policy: Policy) -> CompiledFilter:
 def _spec(ch: Client, principal: Principal, body: PolicyCreate) -> dict[str, Any]:
     spec = body.model_dump(mode="json", exclude=SPEC_EXCLUDE)
     if body.filter_set is not None:
-        source = filter_sets.resolve(ch, principal.tenant, body.filter_set)
+        try:
+            source = filter_sets.resolve(ch, principal.tenant, body.filter_set)
+        except NotFound as exc:
+            raise Invalid(f"filter_set: {exc.message}") from None
         spec["resolved_query"] = source.query
         spec["resolved_content"] = source.content
     try:

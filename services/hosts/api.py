@@ -11,11 +11,11 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services.core import auth, web
+from services.core import auth, filter_sets, web
 from services.core.auth import Scope
 from services.core.deps import Deps
 from services.core.errors import Invalid, NotFound
-from services.hosts import document, filter_sets, search, store
+from services.hosts import document, search, store
 from services.hosts.intel import Intel, RateLimited
 from services.hosts.models import EvidencePage, EvidenceRead, HostPage
 
@@ -112,7 +112,7 @@ async def list_hosts(request: Request) -> Response:
     if params.get("filter_set"):
         if query.strip():
             raise Invalid("give either 'query' or 'filter_set', not both")
-        query = filter_sets.query_of(deps.ch, principal.tenant, params["filter_set"])
+        query = filter_sets.query_text(deps.ch, principal.tenant, params["filter_set"])
     sort = params.get("sort") or ("events" if query.strip() else "last_seen")
     if sort not in search.SORTS:
         raise Invalid(f"parameter 'sort': {sort!r} is not one of {', '.join(search.SORTS)}")

@@ -270,28 +270,3 @@ def host_events(
         EventRow(i, utc(ts), str(et), s, int(sp), d, int(dp), str(p), str(ap), str(raw))
         for i, ts, et, s, sp, d, dp, p, ap, raw in rows.result_rows
     ]
-
-
-TABLE_EXISTS = """
-    SELECT count() FROM system.tables
-    WHERE database = currentDatabase() AND name = {name:String}
-"""
-
-
-def table_exists(ch: Client, name: str) -> bool:
-    return int(ch.query(TABLE_EXISTS, parameters={"name": name}).result_rows[0][0]) > 0
-
-
-SELECT_SAVED_FILTER = """
-    SELECT query, content FROM filter_sets FINAL
-    WHERE tenant = {tenant:String} AND id = {id:UUID} AND NOT deleted
-    LIMIT 1
-"""
-
-
-def saved_filter(ch: Client, tenant: str, filter_set_id: UUID) -> tuple[str, str] | None:
-    """(query text, Stamus content JSON) of a saved filter set (the hunts service's table)."""
-    rows = ch.query(
-        SELECT_SAVED_FILTER, parameters={"tenant": tenant, "id": filter_set_id}
-    ).result_rows
-    return (str(rows[0][0]), str(rows[0][1])) if rows else None

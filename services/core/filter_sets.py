@@ -1,13 +1,14 @@
-"""Resolve a policy's `filter_set` id to its filter (text `query` or Stamus `content`).
+"""Resolve a `filter_set` id to its filter (text `query` or Stamus `content`).
 
-Two kinds of ids, both owned by the hunts service and read here as data (never imported):
+Hosts (host search restricted to a hunt) and escalation (a policy made from a hunt) name filter
+sets by id. Two kinds of ids, both owned by the hunts service and read here as data (never
+imported — core imports no service):
 - `catalog:<id>`: an entry of the guided catalog, YAML files in `services/hunts/catalog/`
   (top-level `filters:` list of `{id, query | content, ...}`);
 - anything else: a saved filter set, a row of the hunts' `filter_sets` table (read with FINAL,
   scoped to the tenant), if that table exists in this deployment.
 
-The filter is copied into the policy when it is created or updated: editing the saved set later
-does not change the policy (re-save the policy to pick it up).
+Unknown ids raise `NotFound`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import orjson
 import yaml
 
 from services.core.clickhouse import Client
-from services.core.errors import Invalid
+from services.core.errors import Invalid, NotFound
+from services.core.filters import parse_stamus, to_text
 
-CATALOG_DIR = Path(__file__).resolve().parents[1] / "hunts" / "catalog"
+CATALOG_DIR = Path(__file__).resolve().parents[1] / "hunts" / "catalog"  # data, not code
 CATALOG_PREFIX = "catalog:"
 
 SELECT_COLUMNS = """
@@ -64,7 +66,7 @@ def catalog_entries(catalog_dir: Path = CATALOG_DIR) -> dict[str, dict[str, Any]
 def from_catalog(entry_id: str, catalog_dir: Path = CATALOG_DIR) -> FilterSource:
     entry = catalog_entries(catalog_dir).get(entry_id.removeprefix(CATALOG_PREFIX))
     if entry is None:
-        raise Invalid(f"filter_set: no catalog entry {entry_id!r}")
+        raise NotFound(f"filter set {entry_id!r}: no such catalog hunt")
     return _source(entry, entry_id)
 
 
@@ -72,7 +74,7 @@ def from_table(ch: Client, tenant: str, set_id: str) -> FilterSource:
     columns = {str(r[0]) for r in ch.query(SELECT_COLUMNS).result_rows}
     wanted = [c for c in ("query", "content") if c in columns]
     if not columns or "id" not in columns or "tenant" not in columns or not wanted:
-        raise Invalid(f"filter_set: no saved filter set {set_id!r} (no filter_sets table)")
+        raise NotFound(f"filter set {set_id!r}: no saved filter sets in this deployment")
     alive = " AND NOT deleted" if "deleted" in columns else ""
     final = " FINAL" if "version" in columns else ""
     # Identifiers come from the fixed allowlist above, values are bound.
@@ -82,7 +84,7 @@ def from_table(ch: Client, tenant: str, set_id: str) -> FilterSource:
     )
     rows = ch.query(sql, parameters={"tenant": tenant, "id": set_id}).result_rows
     if not rows:
-        raise Invalid(f"filter_set: no saved filter set {set_id!r}")
+        raise NotFound(f"filter set {set_id!r}: no such saved filter set")
     return _source(dict(zip(wanted, rows[0], strict=True)), set_id)
 
 
@@ -102,3 +104,11 @@ def resolve(ch: Client, tenant: str, set_id: str) -> FilterSource:
     if set_id.startswith(CATALOG_PREFIX):
         return from_catalog(set_id)
     return from_table(ch, tenant, set_id)
+
+
+def query_text(ch: Client, tenant: str, set_id: str) -> str:
+    """The filter of a filter set as text in the filter language (Stamus content converted)."""
+    source = resolve(ch, tenant, set_id)
+    if source.query is not None:
+        return source.query
+    return to_text(parse_stamus(source.content or []))
