@@ -2,16 +2,14 @@
 SHELL := /bin/bash
 PY ?= python3
 UV_VERSION := 0.13.9
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV := $(PY) -m uv
 DEMO_DIR ?= .sightline/demo
 export UV_LINK_MODE := copy
 
 .PHONY: install demo serve test lint typecheck pytest redis bench clean schema
 
-$(UV):
-	$(PY) -m pip install --quiet --user "uv==$(UV_VERSION)" || $(PY) -m pip install --quiet "uv==$(UV_VERSION)"
-
-install: $(UV)  ## create .venv with the locked dependencies
+install:  ## create .venv with the locked dependencies (installs uv with pip if missing)
+	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet "uv==$(UV_VERSION)"
 	$(UV) sync --frozen --quiet
 
 demo: install  ## generate a demo organization, ingest it, serve it
