@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tqdm import tqdm  # type: ignore[import-untyped]
@@ -51,6 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="EVE file to write (default <data-dir>/demo/eve.json.gz)")
     parser.add_argument("--tenant", help="tenant to load into (default SIGHTLINE_DEFAULT_TENANT)")
     parser.add_argument("--no-serve", action="store_true", help="stop after ingesting")
+    parser.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="write new data even if a recent demo with the same settings is already there",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to serve on")
     parser.add_argument("--port", type=int, default=8080, help="port to serve on")
 
@@ -65,9 +70,33 @@ def parse_end(text: str | None) -> datetime | None:
     return end if end.tzinfo else end.replace(tzinfo=UTC)
 
 
+REUSE_WITHIN = timedelta(hours=6)
+
+
+def reusable(path: Path, args: argparse.Namespace) -> GroundTruth | None:
+    """The ground truth of an earlier run with the same settings that ended recently (its data
+    is then already stored, and ingest's resume skips every line), else None."""
+    truth_path = path.parent / "ground_truth.json"
+    if args.regenerate or args.end or not path.exists() or not truth_path.exists():
+        return None
+    truth = GroundTruth.from_json(truth_path.read_bytes())
+    same = (truth.seed, truth.hosts, truth.hours, truth.events_requested) == (
+        args.seed,
+        args.hosts,
+        args.hours,
+        args.events,
+    )
+    ended = datetime.fromisoformat(truth.end.replace("Z", "+00:00"))
+    return truth if same and datetime.now(UTC) - ended < REUSE_WITHIN else None
+
+
 def generate_step(args: argparse.Namespace, settings: Settings, org: Organization) -> Generated:
-    """Write the EVE file (progress on stderr) and its ground truth."""
+    """Write the EVE file (progress on stderr) and its ground truth, or reuse a recent one."""
     path = Path(args.out) if args.out else settings.data_dir / "demo" / "eve.json.gz"
+    earlier = reusable(path, args)
+    if earlier is not None:
+        print(f"Reusing the demo data written at {earlier.end} ({path})", file=sys.stderr)
+        return Generated(path, earlier)
     print(
         f"Generating {COMPANY}: {len(org.hosts)} hosts, {args.hours:g} h, ~{args.events} events "
         f"-> {path}",

@@ -127,3 +127,19 @@ def test_demo_rejects_a_bad_end_time(settings: Settings, tmp_path: Path) -> None
     args = demo_args(tmp_path, end="yesterday-ish")
     assert cli.run(args, settings) == 2
     assert not (tmp_path / "eve.json.gz").exists()
+
+
+def test_a_recent_demo_with_the_same_settings_is_reused(settings: Settings, tmp_path: Path) -> None:
+    args = demo_args(tmp_path, end=None, hosts=40, events=1500, hours=1.0)
+    org = Organization.build(hosts=args.hosts, seed=args.seed)
+    first = cli.generate_step(args, settings, org)
+    written = first.path.stat().st_mtime_ns
+    again = cli.generate_step(args, settings, org)
+    assert again.truth == first.truth
+    assert again.path.stat().st_mtime_ns == written  # not rewritten
+    changed = cli.generate_step(
+        demo_args(tmp_path, end=None, hosts=40, events=1600, hours=1.0), settings, org
+    )
+    assert changed.truth.events_requested == 1600
+    args.regenerate = True
+    assert cli.generate_step(args, settings, org).path.stat().st_mtime_ns != written
