@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 
 import uvicorn
-
 from starlette.types import ASGIApp
 
 from services import allinone
-from services.gateway.app import build_clients
-from services.gateway.app import create_app as gateway_app
 from services.core import clickhouse
 from services.core.deps import Deps
 from services.core.queue import make_celery
 from services.core.settings import Settings
+from services.gateway.app import build_clients
+from services.gateway.app import create_app as gateway_app
 
 HELP = "run the all-in-one server: every service, GraphQL at /graphql, REST under /api/v1/"
 

@@ -26,7 +26,9 @@ def client(deps: Deps) -> httpx.AsyncClient:
 
 async def test_token_and_bearer_are_accepted(client: httpx.AsyncClient, admin_key: str) -> None:
     for kind in ("Token", "Bearer", "token"):
-        response = await client.get("/api/v1/whoami", headers={"Authorization": f"{kind} {admin_key}"})
+        response = await client.get(
+            "/api/v1/whoami", headers={"Authorization": f"{kind} {admin_key}"}
+        )
         assert response.json() == {"tenant": "acme", "scope": "ADMIN"}
 
 
