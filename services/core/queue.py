@@ -44,7 +44,7 @@ def make_celery(settings: Settings, name: str = "sightline") -> Celery:
     return app
 
 
-def start_embedded_worker(app: Celery, concurrency: int = 2) -> threading.Thread:
+def start_embedded_worker(app: Celery, concurrency: int = 4) -> threading.Thread:
     """Run a thread-pool worker inside this process (the embedded mode)."""
     worker: Any = app.Worker(
         pool="threads",
