@@ -59,7 +59,7 @@ def prepare_lines(
     for start in range(0, len(raws), SLICE):
         end = start + SLICE
         with _no_cyclic_gc():
-            events = _prepare_slice(
+            events, kept_offsets, kept_raws = _prepare_slice(
                 raws[start:end],
                 offsets[start:end],
                 numbers[start:end],
@@ -68,7 +68,8 @@ def prepare_lines(
                 chunk,
             )
         if events:
-            tables.append(writer.columns_of(events, writer.EVENT_COLUMNS))
+            given: dict[str, Sequence[Any]] = {"source_offset": kept_offsets, "raw": kept_raws}
+            tables.append(writer.columns_of(events, writer.EVENT_COLUMNS, given))
     if tables:
         chunk.events = (
             tables[0] if len(tables) == 1 else writer.concat(tables, writer.EVENT_COLUMNS)
@@ -96,9 +97,12 @@ def _prepare_slice(
     networks: NetworkMap,
     max_line_bytes: int,
     chunk: Chunk,
-) -> list[Row]:
-    """The event rows of a slice; its stats, rejects and counts go to `chunk`."""
+) -> tuple[list[Row], list[int], list[bytes]]:
+    """The event rows of a slice with their byte offsets and raw lines (kept as columns, not
+    in the rows); its stats, rejects and counts go to `chunk`."""
     events: list[Row] = []
+    kept_offsets: list[int] = []
+    kept_raws: list[bytes] = []
     stats, rejects, spans = chunk.stats, chunk.rejects, chunk.spans
     for raw, offset, number in zip(raws, offsets, numbers, strict=True):
         try:
@@ -112,15 +116,15 @@ def _prepare_slice(
             else:
                 row = normalize_event(event)
                 enrich.enrich(row, networks)
-                row["source_offset"] = offset
-                row["raw"] = raw
                 events.append(row)
+                kept_offsets.append(offset)
+                kept_raws.append(raw)
                 _count(spans, row.get("sensor", ""), row["event_type"], row["ts"])
         except Rejected as rejected:
             rejects.append(
                 {"source_offset": offset, "line_no": number, "reason": rejected.reason, "raw": raw}
             )
-    return events
+    return events, kept_offsets, kept_raws
 
 
 def _count(spans: Spans, sensor: str, event_type: str, ts: int) -> None:

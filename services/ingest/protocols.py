@@ -210,18 +210,30 @@ SPECIAL: dict[str, Callable[[dict[str, Any], Row], None]] = {
 
 BLOCKS = frozenset(TEXT_FIELDS) | frozenset(UINT_FIELDS) | frozenset(SPECIAL)
 
+# block → (text fields, unsigned fields, special function): one lookup per block and event
+_EXTRACTORS: dict[
+    str,
+    tuple[
+        tuple[tuple[str, str], ...],
+        tuple[tuple[str, str, int], ...],
+        Callable[[dict[str, Any], Row], None] | None,
+    ],
+] = {key: (TEXT_FIELDS.get(key, ()), UINT_FIELDS.get(key, ()), SPECIAL.get(key)) for key in BLOCKS}
+
 
 def block_columns(key: str, block: dict[str, Any], row: Row) -> None:
     """Fill the columns of one protocol block (`key` is its EVE name)."""
+    text_fields, uint_fields, special = _EXTRACTORS[key]
     get = block.get
-    for field, column in TEXT_FIELDS.get(key, ()):
+    for field, column in text_fields:
         value = get(field)
         if value is not None:
             row[column] = value if type(value) is str else text(value)
-    for field, column, limit in UINT_FIELDS.get(key, ()):
+    for field, column, limit in uint_fields:
         value = get(field)
         if value is not None:
-            row[column] = uint(value, limit)
-    special = SPECIAL.get(key)
+            row[column] = (
+                value if type(value) is int and 0 <= value <= limit else uint(value, limit)
+            )
     if special is not None:
         special(block, row)

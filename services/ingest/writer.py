@@ -177,20 +177,27 @@ INSERT_SETTINGS = {"max_partitions_per_insert_block": 1000}
 
 
 def columns_of(
-    rows: Sequence[dict[str, Any]], spec: dict[str, tuple[pa.DataType, Any]]
+    rows: Sequence[dict[str, Any]],
+    spec: dict[str, tuple[pa.DataType, Any]],
+    given: dict[str, Sequence[Any]] | None = None,
 ) -> pa.Table:
-    """An Arrow table of the spec's columns that hold a value in `rows`, in spec order."""
+    """An Arrow table of the spec's columns that hold a value in `rows`, in spec order.
+
+    `given` holds whole columns already built (one value per row, e.g. every event's `raw`):
+    they are not transposed from the rows."""
     count = len(rows)
     seen = set().union(*rows)  # the columns present in any row (one C-level pass)
-    present = {column: [spec[column][1]] * count for column in seen}
+    present: dict[str, Sequence[Any]] = {column: [spec[column][1]] * count for column in seen}
     for index, row in enumerate(rows):
         for column, value in row.items():
-            present[column][index] = value
+            present[column][index] = value  # type: ignore[index]
+    if given:
+        present.update(given)
     return pa.table(
         {
             column: pa.array(present[column], type=kind)
             for column, (kind, _default) in spec.items()
-            if column in seen
+            if column in present
         }
     )
 
