@@ -70,10 +70,12 @@ def main() -> int:
 
         baseline, stored = run_baseline(ch, path)
         print(f"(b) engine JSONEachRow: {stored:,} rows at {baseline:,.0f} rows/s")
+        print(f"    peak RSS so far: {peak_mib():,.0f} MiB")
         if args.views in ("both", "with"):
             rate, accepted = run_pipeline(ch, "with-views", path, args.batch, args.helpers)
             print(f"(a) pipeline, with views: {accepted:,} events at {rate:,.0f} events/s")
             print(f"    ratio (a)/(b): {rate / baseline:.2f}")
+            print(f"    peak RSS so far: {peak_mib():,.0f} MiB")
         if args.views in ("both", "without"):
             views = [name for (name,) in ch.query(VIEWS_OF_EVENTS).result_rows]
             for view in views:
@@ -83,10 +85,15 @@ def main() -> int:
             print(f"    ratio (a)/(b): {rate / baseline:.2f}  (floor 0.60)")
         parallel.shutdown()
         ch.close()
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        own = peak_mib()
         helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak RSS: {own:,.0f} MiB, largest helper {helpers:,.0f} MiB  (floor 1024 MiB)")
     return 0
+
+
+def peak_mib() -> float:
+    """The peak RSS of this process so far (the phases above each report theirs)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def batches(path: Path, size: int) -> Iterator[list[Line]]:
