@@ -30,12 +30,7 @@ Entry = tuple[
 def _load() -> dict[str, Entry]:
     found: dict[str, Entry] = {}
     for name, module_name in MODULES.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue  # a service not installed in this build
+        module = importlib.import_module(module_name)
         found[name] = (module.HELP, module.add_arguments, module.run)
     return found
 
