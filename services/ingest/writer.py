@@ -7,10 +7,12 @@ others); IPs travel as text and timestamps as epoch microseconds, so no Python `
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.ipc
 
 from services.core.clickhouse import Client
 
@@ -239,9 +241,18 @@ def insert_table(
     spec: dict[str, tuple[pa.DataType, Any]],
     constants: dict[str, Any],
 ) -> None:
-    """One insert of `data` plus its constant columns (nothing when there are no rows)."""
-    if data is not None and data.num_rows:
-        ch.insert_arrow(table, with_constants(data, spec, constants), settings=INSERT_SETTINGS)
+    """One insert of `data` plus its constant columns (nothing when there are no rows).
+
+    The Arrow file is written to a temporary file and streamed to the client, rather than
+    `insert_arrow`'s in-memory IPC buffer and its `bytes` copy (two copies of the batch)."""
+    if data is None or not data.num_rows:
+        return
+    whole = with_constants(data, spec, constants)
+    with tempfile.TemporaryFile(prefix="sightline-insert-") as spool:
+        with pyarrow.ipc.new_file(spool, whole.schema) as arrow_file:
+            arrow_file.write_table(whole)
+        spool.seek(0)
+        ch.raw_insert(table, whole.schema.names, spool, settings=INSERT_SETTINGS, fmt="Arrow")
 
 
 def insert_rows(
