@@ -15,6 +15,7 @@ network `cidr` (a /32 or /128 is an address), anything else a `name`; `*.example
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import time
 from collections.abc import Iterable, Mapping
@@ -24,7 +25,7 @@ from typing import Any, Literal
 
 from services.core.clickhouse import Client, utc
 from services.core.errors import Invalid, NotFound
-from services.core.filters.ast import LIST_NAME
+from services.core.filters.ast import LIST_NAME, Node, list_references
 from services.core.filters.membership import MAX_SUFFIX_LABELS
 
 Kind = Literal["ip", "cidr", "name"]
@@ -258,3 +259,21 @@ def delete_list(ch: Client, tenant: str, name: str) -> None:
     version = time.time_ns()
     ch.insert("lists", [[tenant, name, "", "", 0, version, True]], column_names=HEADER_COLUMNS)
     ch.command(DELETE_OLD_ITEMS, parameters={**params, "version": version + 1})
+
+
+def check_references(ch: Client, tenant: str, node: Node, expected: Iterable[str] = ()) -> None:
+    """Raise `Invalid` naming the first `field:@list` of `node` whose list the tenant does not
+    have (neither its own nor a shipped one) and that is not one of the `expected` lists a
+    tenant may not have filled yet (an empty list): such a filter would silently match nothing."""
+    terms = list_references(node)
+    if not terms:
+        return
+    known = {info.name for info in list_names(ch, tenant)} | set(expected)
+    for term in terms:
+        if term.value not in known:
+            near = difflib.get_close_matches(str(term.value), sorted(known), n=2)
+            hint = f" — did you mean {' or '.join('@' + n for n in near)}?" if near else ""
+            raise Invalid(
+                f"unknown list @{term.value}{term.at(value=True)}{hint} (GET /api/v1/lists)",
+                details={"list": term.value},
+            )

@@ -20,7 +20,7 @@ from uuid import UUID
 
 import orjson
 
-from services.core import fields, host_filter
+from services.core import fields, host_filter, lists
 from services.core.clickhouse import Client, utc
 from services.core.errors import Invalid
 from services.core.filters import Compiled, Filter, parse_query, signature_hit_limits
@@ -28,6 +28,7 @@ from services.core.host_fields import HOST_FIELDS
 from services.core.web import dumps
 from services.hunts import event_store
 from services.hunts.event_store import Scope
+from services.hunts.shipped_lists import TENANT_LIST_NAMES
 
 INTERVALS = {
     "1m": 60,
@@ -112,11 +113,15 @@ def suppressions_enabled(ch: Client) -> bool:
 
 
 @lru_cache(maxsize=512)
+def parsed_filter(query: str | None, content: str | None) -> Filter:
+    return Filter.from_request(query, orjson.loads(content) if content else None)
+
+
+@lru_cache(maxsize=512)
 def compiled_filter(tenant: str, query: str | None, content: str | None) -> Compiled:
     """The compiled filter of a definition (lists are resolved by the SQL at run time, so the
     compiled text depends only on the definition and the tenant)."""
-    parsed = orjson.loads(content) if content else None
-    return Filter.from_request(query, parsed).compile(tenant)
+    return parsed_filter(query, content).compile(tenant)
 
 
 def _content_key(content: Sequence[Mapping[str, Any]] | None) -> str | None:
@@ -144,7 +149,10 @@ def build_scope(
     conditions: list[str] = []
     params: dict[str, Any] = {}
     for index, definition in enumerate(definitions):
-        compiled = compiled_filter(tenant, definition.query, _content_key(definition.content))
+        key = _content_key(definition.content)
+        ast = parsed_filter(definition.query, key).ast
+        lists.check_references(ch, tenant, ast, expected=TENANT_LIST_NAMES)
+        compiled = compiled_filter(tenant, definition.query, key)
         sql = compiled.sql
         for name in sorted(compiled.params, key=len, reverse=True):
             renamed = f"d{index}{name}"

@@ -239,6 +239,12 @@ async def test_fields_registry_for_autocompletion(client: httpx.AsyncClient, rea
         ("/api/v1/events/count", {"filter_set": "catalog:no-such"}, 404, "no catalog filter"),
         ("/api/v1/events/count", {"filter_set": "nope"}, 404, "no filter set"),
         ("/api/v1/events/count", {"host_query": "nosuchfield:1"}, 400, "unknown field"),
+        (
+            "/api/v1/events/count",
+            {"query": "dest_ip:@public_resolver"},
+            400,
+            "unknown list @public_resolver at 1:9",
+        ),
     ],
 )
 async def test_bad_parameters_are_4xx_with_a_message(
@@ -263,3 +269,24 @@ async def test_results_need_a_token_and_stay_in_the_tenant(
     assert response.status_code == 401
     other = core_auth.create_token(shipped, "other-tenant", "x", core_auth.Scope.READ)
     assert (await get(client, other, "/api/v1/events/count"))["count"] == 0
+
+
+async def test_an_unknown_list_names_the_close_shipped_ones(
+    shipped: Client, client: httpx.AsyncClient, read_key: str
+) -> None:
+    response = await client.get(
+        "/api/v1/events/count",
+        params={**RANGE, "query": "event_type:dns AND dest_ip:@public_resolver"},
+        headers=auth(read_key),
+    )
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert message.startswith(
+        "unknown list @public_resolver at 1:28 — did you mean @public_resolvers"
+    )
+    known = await client.get(
+        "/api/v1/events/count",
+        params={**RANGE, "query": "dest_ip:@public_resolvers AND NOT dest_ip:@approved_resolvers"},
+        headers=auth(read_key),
+    )
+    assert known.status_code == 200, known.text

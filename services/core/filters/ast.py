@@ -184,3 +184,14 @@ def to_text(node: Node) -> str:
             f"({to_text(i)})" if isinstance(i, Or) else to_text(i) for i in node.items
         )
     return " OR ".join(f"({to_text(i)})" if isinstance(i, And) else to_text(i) for i in node.items)
+
+
+def list_references(node: Node) -> list[Term]:
+    """The `field:@list` terms of a filter, in order (to check the lists exist)."""
+    if isinstance(node, Term):
+        return [node] if node.op == "in_list" else []
+    if isinstance(node, Not):
+        return list_references(node.item)
+    if isinstance(node, And | Or):
+        return [term for item in node.items for term in list_references(item)]
+    return []
