@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from services.core.clickhouse import Client
+from services.hunts.shipped_lists import install_shipped
 from tests.gateway.conftest import GraphQL
 
 FILTER_SET_RESULT = """
@@ -11,7 +13,8 @@ FILTER_SET_RESULT = """
 """
 
 
-async def test_catalog_search_and_run(graphql: GraphQL) -> None:
+async def test_catalog_search_and_run(graphql: GraphQL, ch: Client) -> None:
+    install_shipped(ch)  # as the server's prepare() does: the catalog references shipped lists
     body = await graphql(
         """query { catalog { total categories { name count } }
                    filterSets(search: "public dns", source: "catalog", first: 5) {
