@@ -30,6 +30,7 @@ def make_celery(settings: Settings, name: str = "sightline") -> Celery:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,  # the embedded worker shares the server's stdout
         timezone="UTC",
         # Re-send policy application for batches stored while no broker answered (the
         # distributed worker runs beat with -B; the embedded server sends it once at start).
