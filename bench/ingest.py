@@ -12,7 +12,7 @@ In one run, on a fresh embedded engine migrated exactly as in production:
     streamed with `client.raw_insert` (same columns and types as `events`, no views,
     `input_format_skip_unknown_fields=1`).
 (b) runs last, so the peak RSS printed after each (a) is the pipeline's own. Prints events/s,
-the ratios to (b) and the peak RSS of this process and of its helper processes. Floors:
+the ratios to (b) and the peak RSS of the process. Floors:
 ratio >= 0.6 (pipeline itself), peak RSS of the pipeline <= 1 GiB.
 """
 
@@ -29,7 +29,6 @@ import eve_generator  # bench/eve_generator.py, beside this script
 
 from services.core import clickhouse, migrate
 from services.core.clickhouse import Client
-from services.ingest import parallel
 from services.ingest.networks import NetworkMap
 from services.ingest.pipeline import Line, Pipeline
 
@@ -48,7 +47,6 @@ def main() -> int:
     parser.add_argument("--file", type=Path, help="EVE file to ingest (default: generate)")
     parser.add_argument("--lines", type=int, default=1_000_000, help="lines to generate")
     parser.add_argument("--batch", type=int, default=50_000, help="lines per Pipeline.ingest")
-    parser.add_argument("--helpers", type=int, default=parallel.SUGGESTED_HELPERS)
     parser.add_argument("--views", choices=["both", "with", "without"], default="both")
     parser.add_argument("--data-dir", type=Path, help="engine data directory (default: temp)")
     args = parser.parse_args()
@@ -64,7 +62,7 @@ def main() -> int:
                 for line in eve_generator.eve_lines(args.lines):
                     out.write(line + b"\n")
             print(f"generated {args.lines:,} lines in {time.perf_counter() - started:.1f} s")
-        print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB), helpers: {args.helpers}")
+        print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB)")
         ch = clickhouse.connect(f"chdb://{data_dir}")
         migrate.migrate(ch)
         ch.command(CREATE_BASELINE)
@@ -73,7 +71,7 @@ def main() -> int:
         # insert of the whole file takes ~2 GiB of engine memory at 1M lines by itself
         rates: dict[str, float] = {}
         if args.views in ("both", "with"):
-            rate, accepted = run_pipeline(ch, "with-views", path, args.batch, args.helpers)
+            rate, accepted = run_pipeline(ch, "with-views", path, args.batch)
             rates["with views"] = rate
             print(f"(a) pipeline, with views: {accepted:,} events at {rate:,.0f} events/s")
             print(f"    peak RSS so far: {peak_mib():,.0f} MiB  (floor 1024 MiB)")
@@ -81,7 +79,7 @@ def main() -> int:
             views = [name for (name,) in ch.query(VIEWS_OF_EVENTS).result_rows]
             for view in views:
                 ch.command(f"DETACH TABLE `{view}`")  # names from system.tables
-            rate, accepted = run_pipeline(ch, "no-views", path, args.batch, args.helpers)
+            rate, accepted = run_pipeline(ch, "no-views", path, args.batch)
             rates["without views (floor 0.60)"] = rate
             print(f"(a) pipeline, views {views} detached: {accepted:,} at {rate:,.0f} events/s")
             print(f"    peak RSS so far: {peak_mib():,.0f} MiB  (floor 1024 MiB)")
@@ -90,11 +88,8 @@ def main() -> int:
         print(f"    peak RSS so far: {peak_mib():,.0f} MiB")
         for label, rate in rates.items():
             print(f"ratio (a)/(b), {label}: {rate / baseline:.2f}")
-        parallel.shutdown()
         ch.close()
-        own = peak_mib()
-        helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"peak RSS: {own:,.0f} MiB (whole run), largest helper {helpers:,.0f} MiB")
+        print(f"peak RSS: {peak_mib():,.0f} MiB (whole run)")
     return 0
 
 
@@ -118,10 +113,8 @@ def batches(path: Path, size: int) -> Iterator[list[Line]]:
         yield batch
 
 
-def run_pipeline(
-    ch: Client, tenant: str, path: Path, batch_size: int, helpers: int
-) -> tuple[float, int]:
-    pipeline = Pipeline(ch, tenant, str(path), NetworkMap.default(), helpers=helpers)
+def run_pipeline(ch: Client, tenant: str, path: Path, batch_size: int) -> tuple[float, int]:
+    pipeline = Pipeline(ch, tenant, str(path), NetworkMap.default())
     accepted = 0
     started = time.perf_counter()
     for batch in batches(path, batch_size):

@@ -4,22 +4,25 @@
 every row carrying `ingest_batch = batch_id` and its `raw` bytes exactly as received), the
 `stats` events (`sensor_stats`), the rejected lines with reason, source, offset and raw bytes
 (`ingest_rejects`), and one `ingest_batches` row per (sensor, event_type) plus one row
-(sensor '', event_type '') counting the batch's rejects. Large batches are prepared in several
-processes (`parallel.py`). Sources, checkpoints and the HTTP API build on this.
+(sensor '', event_type '') counting the batch's rejects. The engine parses the lines
+(`staging.py`). Sources, checkpoints and the HTTP API build on this.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from services.core.clickhouse import Client
-from services.ingest import parallel, writer
+from services.ingest import staging, writer
 from services.ingest.networks import NetworkMap
-from services.ingest.preparation import Chunk
-from services.ingest.timestamps import from_micros
+from services.ingest.normalize import reject_reason
+
+# (sensor, event_type, accepted, first ts, last ts) of one batch
+Span = tuple[str, str, int, datetime, datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +52,9 @@ class BatchResult:
 class Pipeline:
     """Normalize, enrich and store batches of EVE lines for one tenant and source.
 
-    `helpers` is the number of extra processes preparing batches of `parallel_min_lines` lines
-    or more; 0 (the default) prepares everything in the calling process. Entry points guarded
-    by `if __name__ == "__main__":` may pass `parallel.SUGGESTED_HELPERS` (see parallel.py)."""
+    The engine parses and normalizes (`staging.py`, `extraction.py`); Python frames the lines,
+    answers the enrichment lookups per distinct name and IP, and words the reasons of refused
+    lines (`normalize.reject_reason`)."""
 
     def __init__(
         self,
@@ -60,77 +63,72 @@ class Pipeline:
         source: str,
         networks: NetworkMap,
         max_line_bytes: int = 1 << 20,
-        *,
-        helpers: int = 0,
-        parallel_min_lines: int = parallel.MIN_LINES,
     ) -> None:
         self.ch = ch
         self.tenant = tenant
         self.source = source
         self.networks = networks
         self.max_line_bytes = max_line_bytes
-        self.helpers = helpers
-        self.parallel_min_lines = parallel_min_lines
 
     def ingest(self, lines: Sequence[Line]) -> BatchResult:
         """Normalize, enrich and store one batch: events, rejects (with reason, source, offset,
         raw bytes) and sensor stats, each in ONE insert per table; also one ingest_batches row
         per (sensor, event_type)."""
         batch_id = uuid4()
-        chunk = self.prepare(lines)
-        self.store(batch_id, chunk)
-        return result_of(batch_id, chunk)
-
-    def prepare(self, lines: Sequence[Line]) -> Chunk:
-        """Parse, normalize and enrich `lines` without touching the engine."""
-        return parallel.prepare(
-            [line.raw for line in lines],
-            [line.offset for line in lines],
-            [line.line_no for line in lines],
-            self.networks,
-            self.max_line_bytes,
-            self.helpers,
-            self.parallel_min_lines,
-        )
-
-    def store(self, batch_id: UUID, chunk: Chunk) -> None:
-        """Insert a prepared batch: events, sensor stats, rejects, then its ingest_batches rows."""
-        constants = {"tenant": self.tenant, "source": self.source}
-        stored = constants | {"ingest_batch": str(batch_id)}
-        writer.insert_table(self.ch, "events", chunk.events, writer.EVENT_COLUMNS, stored)
-        writer.insert_rows(self.ch, "sensor_stats", chunk.stats, writer.STATS_COLUMNS, stored)
-        writer.insert_rows(
-            self.ch, "ingest_rejects", chunk.rejects, writer.REJECT_COLUMNS, constants
-        )
-        writer.insert_rows(
-            self.ch, "ingest_batches", batch_rows(chunk), writer.BATCH_COLUMNS, constants
-        )
+        if not lines:
+            return BatchResult(batch_id, accepted=0, rejected=0, stats=0)
+        with staging.stage(self.ch, batch_id) as batch:
+            batch.load(
+                [line.raw for line in lines],
+                [line.offset for line in lines],
+                [line.line_no for line in lines],
+            )
+            batch.parse(self.max_line_bytes)
+            batch.enrich(self.networks)
+            constants = {"tenant": self.tenant, "source": self.source}
+            batch.store(constants | {"ingest_batch": str(batch_id)})
+            rejects = [
+                {
+                    "line_no": number,
+                    "source_offset": offset,
+                    "reason": reject_reason(raw, self.max_line_bytes),
+                    "raw": raw,
+                }
+                for number, offset, raw in batch.refused()
+            ]
+            spans = batch.spans()
+        writer.insert_rows(self.ch, "ingest_rejects", rejects, writer.REJECT_COLUMNS, constants)
+        rows = batch_rows(spans, len(rejects))
+        writer.insert_rows(self.ch, "ingest_batches", rows, writer.BATCH_COLUMNS, constants)
+        return result_of(batch_id, spans, rejects)
 
 
-def batch_rows(chunk: Chunk) -> list[dict[str, object]]:
+def batch_rows(spans: Sequence[Span], rejected: int) -> list[dict[str, object]]:
     """The ingest_batches rows of a batch: one per (sensor, event_type), one for its rejects."""
     rows: list[dict[str, object]] = [
         {"sensor": s, "event_type": t, "accepted": n, "first_ts": low, "last_ts": high}
-        for (s, t), (n, low, high) in chunk.spans.items()
+        for s, t, n, low, high in spans
     ]
-    if chunk.rejects:
-        rows.append({"rejected": len(chunk.rejects)})
+    if rejected:
+        rows.append({"rejected": rejected})
     return rows
 
 
-def result_of(batch_id: UUID, chunk: Chunk) -> BatchResult:
+def result_of(batch_id: UUID, spans: Sequence[Span], rejects: list[dict[str, Any]]) -> BatchResult:
     by_type: dict[str, int] = {}
-    for (_sensor, event_type), (count, _low, _high) in chunk.spans.items():
+    for _sensor, event_type, count, _low, _high in spans:
         by_type[event_type] = by_type.get(event_type, 0) + count
-    lows = [low for _n, low, _high in chunk.spans.values()]
-    highs = [high for _n, _low, high in chunk.spans.values()]
     return BatchResult(
         batch_id=batch_id,
-        accepted=chunk.accepted,
-        rejected=len(chunk.rejects),
-        stats=len(chunk.stats),
-        errors=[(r["line_no"], r["reason"]) for r in chunk.rejects],
+        accepted=sum(span[2] for span in spans),
+        rejected=len(rejects),
+        stats=by_type.get(staging.STATS, 0),
+        errors=[(r["line_no"], r["reason"]) for r in rejects],
         by_type=by_type,
-        first_ts=from_micros(min(lows)) if lows else None,
-        last_ts=from_micros(max(highs)) if highs else None,
+        first_ts=min((_utc(span[3]) for span in spans), default=None),
+        last_ts=max((_utc(span[4]) for span in spans), default=None),
     )
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import orjson
@@ -183,30 +184,39 @@ def test_empty_batch_stores_nothing(ch: Client) -> None:
     assert count.result_rows == [(0,)]
 
 
-def test_large_batch_prepared_in_helper_processes_stores_the_same(ch: Client) -> None:
+def test_concurrent_batches_are_staged_apart_and_leave_nothing_behind(ch: Client) -> None:
     corpus = [
         line for path in sorted(CORPUS.glob("*.jsonl")) for line in path.read_bytes().splitlines()
     ]
     batch = lines_of(*corpus)
-    inline = Pipeline(ch, "inline", "s", NetworkMap.default(), helpers=0).ingest(batch)
-    spread = Pipeline(
-        ch, "spread", "s", NetworkMap.default(), helpers=2, parallel_min_lines=100
-    ).ingest(batch)
-    assert (spread.accepted, spread.rejected, spread.stats) == (
-        inline.accepted,
-        inline.rejected,
-        inline.stats,
-    )
-    assert spread.errors == inline.errors
-    assert spread.by_type == inline.by_type
-    assert (spread.first_ts, spread.last_ts) == (inline.first_ts, inline.last_ts)
+    alone = Pipeline(ch, "alone", "s", NetworkMap.default()).ingest(batch)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(
+            pool.map(
+                lambda tenant: Pipeline(ch, tenant, "s", NetworkMap.default()).ingest(batch),
+                ("left", "right"),
+            )
+        )
+    for result in together:
+        assert (result.accepted, result.rejected, result.stats) == (
+            alone.accepted,
+            alone.rejected,
+            alone.stats,
+        )
+        assert result.errors == alone.errors
+        assert result.by_type == alone.by_type
     query = """
         SELECT * EXCEPT (tenant, id, ingest_batch, ingested_at)
         FROM events WHERE tenant = {tenant:String} ORDER BY source_offset LIMIT 20000
     """
     stored = {
         tenant: ch.query(query, parameters={"tenant": tenant}).result_rows
-        for tenant in ("inline", "spread")
+        for tenant in ("alone", "left", "right")
     }
-    assert len(stored["spread"]) == inline.accepted - inline.stats
-    assert stored["spread"] == stored["inline"]
+    assert len(stored["alone"]) == alone.accepted - alone.stats
+    assert stored["left"] == stored["right"] == stored["alone"]
+    staged = ch.query(
+        "SELECT name FROM system.tables WHERE database = currentDatabase()"
+        " AND match(name, '^ingest_(lines|parsed|names|ips)_')"
+    ).result_rows
+    assert staged == []
