@@ -12,7 +12,7 @@ from collections.abc import Callable
 from services.demo import eve, internet, servers
 from services.demo.eve import Conn
 from services.demo.organization import AD_DOMAIN, CORE_SENSOR, Host
-from services.demo.world import World
+from services.demo.world import INTERNAL_CA, World
 
 Activity = Callable[[World, float, Host], None]
 
@@ -57,6 +57,7 @@ PROXIED = (
     ("downloads.contoso-partner.net", "/tools/agent-setup.msi"),
 )
 APT_MIRROR = ("deb.debian.org", "/debian/dists/bookworm/InRelease")
+PROXY_SERVER = "squid/6.10"
 MAIL_PEERS = ("40.107.22.33", "40.107.8.110", "142.250.102.27", "67.231.149.21")
 OPENSSH_CLIENT = ("OpenSSH_9.6p1 Ubuntu-3ubuntu13.5", "ec7378c1a92f5a8dde7e8b7a1ddf33d1")
 OPENSSH_SERVER = ("OpenSSH_9.2p1 Debian-2+deb12u3", "0df0d56bb50c6b2426d8d40234bf1826")
@@ -118,7 +119,17 @@ def proxy_http(w: World, t: float, host: Host) -> None:
     size = 2000 + rng.getrandbits(14)
     ctype = "application/x-msi" if path.endswith(".msi") else "text/html"
     c = Conn(w.em, host.ip, w.port(), w.proxy, 8080, "TCP", CORE_SENSOR, "http")
-    eve.http(w.em, c, t, eve.http_body(name, f"http://{name}{path}", ua, ctype, size))
+    eve.http(
+        w.em,
+        c,
+        t,
+        eve.http_body(name, f"http://{name}{path}", ua, ctype, size, server=PROXY_SERVER),
+    )
+    if path.endswith(".msi"):  # the client's leg carries the same download
+        request = eve.http_body(name, f"http://{name}{path}", ua, ctype, size, server=PROXY_SERVER)
+        eve.alert(w.em, c, t + 0.4, MSI_RULE, ("http", request))
+        name_only = path.rsplit("/", 1)[-1]
+        eve.fileinfo(w.em, c, t + 0.4, ("http", request), _file(name_only, size), to_client=True)
     eve.flow(w.em, c, t, t + 0.6, (6, 6 + size // 1400), (520, 400 + size))
     proxy_host = w.org.by_ip[w.proxy]
     ip = internet.site(name, "other").ips[0]
@@ -196,6 +207,12 @@ def smb_files(w: World, t: float, host: Host) -> None:
 
 
 def ldap_bind(w: World, t: float, host: Host) -> None:
+    """An LDAP bind to a domain controller (a third of them over LDAPS, which shows the DC's
+    certificate: TLS 1.2 from Windows' SChannel)."""
+    if w.rng.random() < 0.35:
+        dc = w.org.by_ip[w.rng.choice(w.dcs)]
+        w.tls_session(t, host, dc.ip, dc.fqdn, internet.SCHANNEL_TLS, port=636, issuer=INTERNAL_CA)
+        return
     c = Conn(w.em, host.ip, w.port(), w.rng.choice(w.dcs), 389, "TCP", CORE_SENSOR, "ldap")
     eve.record(
         w.em,
@@ -319,10 +336,23 @@ def anomaly(w: World, t: float, host: Host) -> None:
     eve.flow(w.em, c, t, t + 1, (3, 1), (300, 60), state="reset")
 
 
+# libmagic's description of the demo's files, by extension
+MAGIC = {
+    "xlsx": "Microsoft Excel 2007+",
+    "pptx": "Microsoft PowerPoint 2007+",
+    "docx": "Microsoft Word 2007+",
+    "pdf": "PDF document, version 1.7",
+    "cab": "Microsoft Cabinet archive data, many, 1 file",
+    "msi": "Composite Document File V2 Document, MSI Installer",
+    "ini": "ASCII text, with CRLF line terminators",
+}
+
+
 def _file(name: str, size: int) -> eve.Event:
     digest = internet.md5_hex(f"{name}:{size}")
     return {
         "filename": name,
+        "magic": MAGIC.get(name.rsplit(".", 1)[-1], "data"),
         "gaps": False,
         "state": "CLOSED",
         "md5": digest,
@@ -345,9 +375,11 @@ BACKGROUND: tuple[tuple[Activity, float], ...] = (
     (print_job, 1),
     (mail, 4),
     (ssh, 1),
-    (quic, 3),
+    (quic, 5),
     (servers.web_visitors, 4),
     (servers.internal_apps, 4),
     (servers.attacks, 0.3),
+    (servers.dc_replication, 0.5),
+    (servers.reverse_lookup, 1.5),
     (anomaly, 0.4),
 )

@@ -14,10 +14,12 @@ import random
 import socket
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 Event = dict[str, Any]
+# (src_ip, dest_ip) -> the `ether` block and `vlan` ids of the conversation (see World.layer2)
+Layer2 = Callable[[str, str], tuple[Event, list[int]]]
 Rule = tuple[int, int, str, str, int]  # (sid, rev, signature, category, severity)
 
 IFACE = "eth1"
@@ -52,6 +54,7 @@ class Emitter:
         self._seq = 0
         self._minutes: dict[int, str] = {}
         self._packed: dict[str, bytes] = {}
+        self.layer2: Layer2 | None = None
 
     def stamp(self, t: float) -> str:
         """`t` (epoch seconds) in Suricata's format: 2026-11-30T23:33:30.123456+0000."""
@@ -134,6 +137,11 @@ class Conn:
         }
         if app_proto:
             self.base["app_proto"] = app_proto
+        if em.layer2 is not None:
+            ether, vlan = em.layer2(src, dst)
+            if vlan:
+                self.base["vlan"] = vlan
+            self.base["ether"] = ether
 
     def head(self, em: Emitter, t: float, event_type: str) -> Event:
         event = self.base.copy()
@@ -146,6 +154,9 @@ class Conn:
         event = self.head(em, t, event_type)
         event["src_ip"], event["dest_ip"] = event["dest_ip"], event["src_ip"]
         event["src_port"], event["dest_port"] = event["dest_port"], event["src_port"]
+        ether = event.get("ether")
+        if ether is not None:
+            event["ether"] = {"src_mac": ether["dest_mac"], "dest_mac": ether["src_mac"]}
         return event
 
 
@@ -273,8 +284,10 @@ def http_body(
     *,
     method: str = "GET",
     status: int = 200,
+    server: str = "",
 ) -> Event:
-    return {
+    """An `http` block; `server` is the Server header of the response, when it sends one."""
+    body: Event = {
         "hostname": hostname,
         "url": url,
         "http_user_agent": user_agent,
@@ -284,6 +297,9 @@ def http_body(
         "status": status,
         "length": length,
     }
+    if server:
+        body["server"] = server
+    return body
 
 
 def http(em: Emitter, c: Conn, t: float, body: Event) -> None:

@@ -148,6 +148,9 @@ def login(w: World, item: Planned, host: Host) -> None:
         },
     )
     _smb_logon(w, t + 1.5, host, user)
+    if host.department == "IT":  # an administrator's morning: the servers first
+        _rdp(w, t + 20, host, user)
+        _psql(w, t + 40, host, user)
 
 
 def ticket(w: World, item: Planned, host: Host) -> None:
@@ -169,6 +172,59 @@ def ticket(w: World, item: Planned, host: Host) -> None:
     )
     if w.rng.random() < 0.3:
         _smb_logon(w, t - 0.6, host, user)
+    if host.department == "IT" and w.rng.random() < 0.8:
+        ADMIN_TASKS[w.rng.getrandbits(2)](w, t - 1.0, host, user)
+
+
+def _rdp(w: World, t: float, host: Host, user: str) -> None:
+    """A remote desktop session to a Windows server (the cookie carries the user name)."""
+    server = w.rng.choice((w.file_server.ip, w.dhcp))
+    c = Conn(w.em, host.ip, w.port(), server, 3389, "TCP", CORE_SENSOR, "rdp")
+    eve.record(w.em, c, t, "rdp", {"tx_id": 0, "event_type": "initial_request", "cookie": user})
+    eve.flow(w.em, c, t, t + 0.5, (30, 28), (6000, 90000))
+
+
+def _psql(w: World, t: float, host: Host, user: str) -> None:
+    """psql to the inventory database."""
+    c = Conn(w.em, host.ip, w.port(), w.db, 5432, "TCP", CORE_SENSOR, "pgsql")
+    startup = {
+        "user": user,
+        "optional_parameters": [{"database": "inventory"}, {"application_name": "psql"}],
+    }
+    request = {"protocol_version": "3.0", "startup_parameters": startup}
+    eve.record(w.em, c, t, "pgsql", {"tx_id": 0, "request": request})
+    eve.flow(w.em, c, t, t + 0.4, (12, 10), (1400, 5200))
+
+
+def _ftp(w: World, t: float, host: Host, user: str) -> None:
+    """An upload to the DMZ web server over FTP (the login is logged in clear)."""
+    server = w.web[1]
+    c = Conn(w.em, host.ip, w.port(), server, 21, "TCP", CORE_SENSOR, "ftp")
+    body = {
+        "command": "USER",
+        "command_data": user,
+        "reply": [f"Password required for {user}"],
+        "completion_code": ["331"],
+        "reply_received": "yes",
+    }
+    eve.record(w.em, c, t, "ftp", body)
+    eve.flow(w.em, c, t, t + 0.3, (9, 8), (600, 900))
+
+
+def _report_mail(w: World, t: float, host: Host, user: str) -> None:
+    """A script mails a report through the internal relay."""
+    c = Conn(w.em, host.ip, w.port(), w.mail, 25, "TCP", CORE_SENSOR, "smtp")
+    body = {
+        "helo": host.fqdn,
+        "mail_from": f"<{user}@{AD_DOMAIN}>",
+        "rcpt_to": [f"<it-reports@{AD_DOMAIN}>"],
+    }
+    eve.record(w.em, c, t, "smtp", body)
+    eve.flow(w.em, c, t, t + 0.2, (10, 8), (4200, 700))
+
+
+# What an administrator does now and then during a session (each shows the user's name).
+ADMIN_TASKS = (_rdp, _psql, _ftp, _report_mail)
 
 
 def public_dns(w: World, item: Planned, host: Host) -> None:

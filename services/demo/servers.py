@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from services.demo import eve, internet
 from services.demo.eve import Conn
-from services.demo.organization import AD_DOMAIN, CORE_SENSOR, DMZ_SENSOR, Host
+from services.demo.organization import AD_DOMAIN, CORE_SENSOR, DMZ_SENSOR, REALM, Host
 from services.demo.world import World
 
 SSH_SCAN_RULE = (2001219, 20, "ET SCAN Potential SSH Scan", "Attempted Information Leak", 2)
@@ -43,6 +43,7 @@ def internal_apps(w: World, t: float, host: Host) -> None:
         "Apache-HttpClient/4.5.14 (Java/17.0.12)",
         "application/json",
         300 + rng.getrandbits(12),
+        server="Apache-Coyote/1.1",
     )
     eve.http(w.em, c, t, body)
     eve.flow(w.em, c, t, t + 0.2, (5, 5), (700, 900 + body["length"]))
@@ -68,6 +69,7 @@ def attacks(w: World, t: float, host: Host) -> None:
         "text/html",
         196,
         status=400,
+        server="Apache/2.4.49 (Unix)",
     )
     eve.http(w.em, c, t, body)
     eve.alert(w.em, c, t, TRAVERSAL_RULE, ("http", body))
@@ -79,3 +81,33 @@ def _random_ip(w: World, prefixes: tuple[str, ...]) -> str:
     prefix = rng.choice(prefixes)
     rest = ".".join(str(2 + rng.getrandbits(7)) for _ in range(4 - prefix.count(".")))
     return prefix + rest
+
+
+def dc_replication(w: World, t: float, host: Host) -> None:
+    """One domain controller replicates from the other: its machine account asks the other
+    KDC for a ticket, then binds over LDAP."""
+    source, partner = w.rng.sample(w.dcs, 2)
+    dc = w.org.by_ip[source]
+    c = Conn(w.em, source, w.port(), partner, 88, "TCP", CORE_SENSOR, "krb5")
+    body = {
+        "msg_type": "KRB_TGS_REP",
+        "cname": f"{dc.hostname.upper()}$",
+        "realm": REALM,
+        "sname": f"E3514235-4B06-11D1-AB04-00C04FC2DCD2/{w.org.by_ip[partner].fqdn}",
+        "encryption": "aes256-cts-hmac-sha1-96",
+        "weak_encryption": False,
+    }
+    eve.record(w.em, c, t, "krb5", body)
+    eve.flow(w.em, c, t, t + 0.01, (4, 3), (1700, 1600))
+    d = Conn(w.em, source, w.port(), partner, 389, "TCP", CORE_SENSOR, "ldap")
+    eve.flow(w.em, d, t + 0.02, t + 2 + w.rng.random() * 20, (40, 38), (9000, 48000))
+
+
+def reverse_lookup(w: World, t: float, host: Host) -> None:
+    """A server names a peer by its address (logging, access checks): a PTR query answered by
+    the internal resolvers from the AD zone."""
+    rng = w.rng
+    asker = w.org.by_ip[rng.choice((w.proxy, w.mail, w.file_server.ip, w.app))]
+    target = w.org.by_ip[rng.choice(w.dcs)] if rng.random() < 0.4 else host
+    name = ".".join(reversed(target.ip.split("."))) + ".in-addr.arpa"
+    w.resolve(t, asker, name, [("PTR", target.fqdn)], rrtype="PTR", forward=0.0)

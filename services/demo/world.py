@@ -13,6 +13,8 @@ from services.demo.organization import CORE_SENSOR, DEPARTMENTS, Host, Organizat
 
 CERT_NOTBEFORE = "2026-09-14T00:00:00"
 CERT_NOTAFTER = "2026-12-13T23:59:59"
+GATEWAY_MAC = "00:1c:73:5e:00:01"  # the core router: the MAC of every address off-site
+INTERNAL_CA = "CN=Contoso Issuing CA 01, DC=corp, DC=contoso, DC=com"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,25 @@ class World:
         self.pickers = {d.name: self._picker(d.name) for d in DEPARTMENTS}
         self.ja3s = {v: (s, internet.md5_hex(s)) for v, s in internet.JA3S_BY_VERSION.items()}
         self._certs: dict[str, dict[str, str]] = {}
+        self._layer2: dict[tuple[str, str], tuple[eve.Event, list[int]]] = {}
+        em.layer2 = self.layer2
+
+    def layer2(self, src: str, dst: str) -> tuple[eve.Event, list[int]]:
+        """The `ether` block and `vlan` of a conversation: the hosts' own MACs (the router's for
+        addresses off-site) and the VLAN of the organization's side (none off-site)."""
+        key = (src, dst)
+        found = self._layer2.get(key)
+        if found is None:
+            if len(self._layer2) > 100_000:
+                self._layer2.clear()
+            vlan = _vlan(src) or _vlan(dst)
+            ether = {"src_mac": self._mac(src), "dest_mac": self._mac(dst)}
+            found = self._layer2[key] = (ether, [vlan] if vlan else [])
+        return found
+
+    def _mac(self, ip: str) -> str:
+        host = self.org.by_ip.get(ip)
+        return host.mac if host is not None else GATEWAY_MAC
 
     def _picker(self, department: str) -> SitePicker:
         extra = [internet.site(n, p) for n, p in internet.DEPARTMENT_SITES[department]]
@@ -113,8 +134,10 @@ class World:
         site: internet.Site | None = None,
         duration: float = 0.0,
         sensor: str = CORE_SENSOR,
+        issuer: str = "",
     ) -> Conn:
-        """A TLS connection with its handshake record and its flow."""
+        """A TLS connection with its handshake record and its flow; `issuer` names the CA of
+        a server certificate of the organization's own (an internal name, not a site)."""
         rng = self.rng
         c = Conn(self.em, host.ip, self.port(), dest, port, "TCP", sensor, "tls")
         version = client.version
@@ -124,6 +147,10 @@ class World:
         if version != "TLS 1.3":
             if site is not None:
                 cert = self.cert(site.name, site.issuer, site.serial, site.fingerprint)
+            elif issuer:
+                digest = internet.md5_hex(f"cert:{sni}") + internet.md5_hex(sni)[:8]  # SHA-1 size
+                fingerprint = ":".join(digest[i : i + 2] for i in range(0, 40, 2))
+                cert = self.cert(sni, issuer, digest[:16].upper(), fingerprint)
             else:
                 s = internet.site(sni, "other")
                 cert = self.cert(sni, s.issuer, s.serial, s.fingerprint)
@@ -146,3 +173,13 @@ class World:
         pkts = (8 + rng.getrandbits(4), 8 + to_client // 1300)
         eve.flow(self.em, c, t, t + duration, pkts, (900 + rng.getrandbits(11), to_client))
         return c
+
+
+def _vlan(ip: str) -> int:
+    """VLAN 100 + second octet for 10.x networks (Servers 101, departments 120-190), 310 for
+    the DMZ, 0 off-site."""
+    if ip.startswith("10."):
+        return 100 + int(ip.split(".", 2)[1])
+    if ip.startswith("172.16.10."):
+        return 310
+    return 0

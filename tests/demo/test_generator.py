@@ -32,6 +32,7 @@ EVENT_TYPES = {
     "alert", "anomaly", "dhcp", "dns", "fileinfo", "flow", "http", "krb5", "ldap", "quic", "smb",
     "ssh", "tls",
 }  # fmt: skip
+ADMIN_EVENT_TYPES = {"rdp", "pgsql", "ftp", "smtp"}  # IT administrators' sessions, when logged in
 
 Event = dict[str, Any]
 
@@ -62,19 +63,37 @@ def public_resolver_ips() -> set[str]:
         return {row["ip"] for row in csv.DictReader(f)}
 
 
+def without_custom_fields(event: Event) -> Event:
+    """The event less what Suricata logs only when configured to: `custom: [server]` in the
+    http logger adds the Server header as `http.server`, which the published schema omits."""
+    if "server" not in event.get("http", {}):
+        return event
+    http = {k: v for k, v in event["http"].items() if k != "server"}
+    return {**event, "http": http}
+
+
 def test_every_line_validates_against_the_suricata_8_schema(events: list[Event]) -> None:
     validator = jsonschema.Draft202012Validator(orjson.loads(SCHEMA.read_bytes()))
     failures = [
         (event["event_type"], error.message)
         for event in events
-        for error in itertools.islice(validator.iter_errors(event), 1)
+        for error in itertools.islice(validator.iter_errors(without_custom_fields(event)), 1)
     ]
     assert failures == []
     assert 4000 <= len(events) <= 6500
 
 
 def test_every_event_type_it_emits_appears(events: list[Event]) -> None:
-    assert set(Counter(e["event_type"] for e in events)) == EVENT_TYPES
+    emitted = set(Counter(e["event_type"] for e in events))
+    assert EVENT_TYPES <= emitted <= EVENT_TYPES | ADMIN_EVENT_TYPES
+
+
+def test_events_carry_layer_2_and_servers_their_headers(events: list[Event]) -> None:
+    flows = [e for e in events if e["event_type"] == "flow"]
+    assert all(e["ether"]["src_mac"] and e["ether"]["dest_mac"] for e in flows)
+    assert {e["vlan"][0] for e in flows if "vlan" in e} >= {101, 120}
+    assert {e["http"]["server"] for e in events if "server" in e.get("http", {})}
+    assert all("magic" in e["fileinfo"] for e in events if e["event_type"] == "fileinfo")
 
 
 def test_same_seed_gives_the_same_bytes_and_another_seed_does_not(

@@ -1,9 +1,11 @@
-"""On a generated demo organization, "hosts with logged-in users among the Public DNS hunt"
-returns exactly the hosts the generator planted with a recently seen user (its ground truth)."""
+"""On a generated demo organization: "hosts with logged-in users among the Public DNS hunt"
+returns exactly the hosts the generator planted with a recently seen user (its ground truth),
+and the host documents of its workstations, domain controllers and servers show the catalog."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -11,6 +13,7 @@ from services.core import lists
 from services.core.clickhouse import Client
 from services.demo.generator import generate, ground_truth
 from services.demo.organization import Organization
+from services.hosts.attributes import ATTRIBUTES
 from services.hunts.shipped_lists import install_shipped
 from services.ingest import networks
 from services.ingest.pipeline import Line, Pipeline
@@ -21,12 +24,9 @@ END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HOURS = 2.0
 
 
-async def test_logged_in_hosts_among_the_public_dns_hunt_are_the_planted_ones(
-    ch: Client, client: httpx.AsyncClient, read_key: str
-) -> None:
+def load_demo(ch: Client, org: Organization, hours: float, events: int) -> None:
+    """The demo's events for `org` through the real pipeline, with its networks and lists."""
     install_shipped(ch)
-    org = Organization.build(hosts=150, seed=11)
-    truth = ground_truth(org, hours=HOURS, events=8_000, end=END, seed=11)
     named = [
         networks.Network(n["name"], tuple(n["cidrs"]), n["department"], n["home"])
         for n in org.named_networks()
@@ -36,9 +36,17 @@ async def test_logged_in_hosts_among_the_public_dns_hunt_are_the_planted_ones(
     pipeline = Pipeline(ch, TENANT, "demo", networks.NetworkMap(named))
     lines = [
         Line(raw, i, i + 1)
-        for i, raw in enumerate(generate(org, hours=HOURS, events=8_000, end=END, seed=11))
+        for i, raw in enumerate(generate(org, hours=hours, events=events, end=END, seed=11))
     ]
     assert pipeline.ingest(lines).rejected == 0
+
+
+async def test_logged_in_hosts_among_the_public_dns_hunt_are_the_planted_ones(
+    ch: Client, client: httpx.AsyncClient, read_key: str
+) -> None:
+    org = Organization.build(hosts=150, seed=11)
+    truth = ground_truth(org, hours=HOURS, events=8_000, end=END, seed=11)
+    load_demo(ch, org, HOURS, 8_000)
 
     expected = {ip for ip, entry in truth.public_dns_hosts.items() if entry["users_recent"]}
     assert expected, "the demo plants public-DNS hosts with logged-in users"
@@ -62,3 +70,40 @@ async def test_logged_in_hosts_among_the_public_dns_hunt_are_the_planted_ones(
         logged_in = {u["name"].split("\\")[-1] for u in item["users"] if u["logged_in"]}
         assert set(planted["users_recent"]) <= logged_in, item
         assert item["events"] >= 1
+
+
+async def document(client: httpx.AsyncClient, key: str, ip: str) -> Any:
+    window = {"from": (END - timedelta(days=1)).isoformat(), "to": END.isoformat()}
+    response = await client.get(f"/api/v1/hosts/{ip}", params=window, headers=auth(key))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def filled(doc: Any) -> set[str]:
+    return {name for name, found in doc["attributes"].items() if found["values"]}
+
+
+async def test_demo_host_documents_show_the_catalog(
+    ch: Client, client: httpx.AsyncClient, read_key: str
+) -> None:
+    org = Organization.build(hosts=60, seed=11)
+    load_demo(ch, org, 8.0, 20_000)
+    admins = [h for h in org.workstations if h.department == "IT"]
+    workstations = [await document(client, read_key, h.ip) for h in admins]
+    dc = await document(client, read_key, org.server("dc01").ip)
+    web = await document(client, read_key, org.server("web01").ip)
+
+    # every administrator's workstation is well populated on its own...
+    assert min(len(filled(doc)) for doc in workstations) >= 35
+    richest = max(workstations, key=lambda doc: len(filled(doc)))
+    assert len(filled(richest)) >= 45
+    # ...and a workstation, a domain controller and a server together show the catalog
+    shown = filled(richest) | filled(dc) | filled(web)
+    assert len(shown) >= 60, sorted({a.name for a in ATTRIBUTES} - shown)
+    # a domain controller is named by its machine account, its PTR record and its certificate
+    names = {(h["name"], h["source"]) for h in dc["hostnames"]}
+    assert {("DC01", "krb5_host"), ("dc01.corp.contoso.com", "ptr_name")} <= names
+    assert ("dc01.corp.contoso.com", "tls_cn") in names
+    assert {r["name"] for r in dc["roles"]} == {"domain_controller", "dns_server", "file_server"}
+    services = {v["value"] for v in web["attributes"]["service"]["values"]}
+    assert {"TCP/22/ssh", "TCP/443/tls"} <= services
