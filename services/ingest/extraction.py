@@ -88,12 +88,13 @@ EVE_FIELDS: dict[str, str] = {
 }
 EVE_SHAPE = "Tuple(" + ", ".join(f"{key} {kind}" for key, kind in EVE_FIELDS.items()) + ")"
 
-# The columns of a staged batch's lines table: the line as received, its one parse, and one
-# column per promoted top-level field. Expressions below read the `eve_*` columns: planning a
-# query that reaches into the whole parsed tuple a hundred times costs ~0.5 s; into these, ~0.05 s.
+# The columns of a staged batch's lines table: the line as received, its one parse (EPHEMERAL:
+# computed at insert, not kept), and one column per promoted top-level field. The expressions
+# below read the `eve_*` columns: planning a query that reaches into the whole parsed tuple a
+# hundred times costs ~0.5 s; into these, ~0.05 s.
 LINE_COLUMNS = (
     "line_no UInt64, source_offset UInt64, raw String,"
-    f" eve {EVE_SHAPE} MATERIALIZED JSONExtract(raw, '{EVE_SHAPE}'),"
+    f" eve {EVE_SHAPE} EPHEMERAL JSONExtract(raw, '{EVE_SHAPE}'),"
     + ", ".join(
         f" eve_{key} {kind} MATERIALIZED tupleElement(eve, '{key}')"
         for key, kind in EVE_FIELDS.items()

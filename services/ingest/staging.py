@@ -21,6 +21,7 @@ from uuid import UUID
 
 import pyarrow as pa
 
+from services.core import clickhouse
 from services.core.clickhouse import Client
 from services.ingest import domains, extraction, writer
 from services.ingest.networks import NetworkMap
@@ -80,11 +81,13 @@ class StagedBatch:
         writer.insert_arrow(self.ch, self.lines, table, STAGE_SETTINGS)
 
     def parse(self, max_line_bytes: int) -> None:
+        """Compute the events columns of every staged line; the lines table is freed after."""
         self.ch.command(
             f"CREATE TABLE {self.parsed} ENGINE = Memory AS {self.sql(PARSE_SELECT)}",
             parameters={"max_line_bytes": max_line_bytes},
             settings=PARALLEL,
         )
+        self.ch.command(f"DROP TABLE {self.lines}")
 
     def enrich(self, networks: NetworkMap) -> None:
         """Answer the batch's lookups: domain breakdowns and network placements."""
@@ -142,6 +145,7 @@ def stage(ch: Client, batch_id: UUID) -> Iterator[StagedBatch]:
         yield batch
     finally:
         batch.drop()
+        clickhouse.release_memory(ch)
 
 
 def name_table(names: Sequence[str], refers: Sequence[str]) -> pa.Table:
