@@ -34,10 +34,12 @@ READ_SIZE = 1 << 20
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds of one batch, and of one line."""
+    """Bounds of one batch, and of one line. A batch is parsed in the engine in one go: fewer,
+    larger batches mean fewer fixed costs and fewer parts to merge (docs/PERFORMANCE.md); the
+    defaults hold 50,000 typical EVE lines and keep an ingest process under 1 GiB."""
 
     lines: int = 50_000
-    bytes: int = 16 << 20
+    bytes: int = 32 << 20
     line_bytes: int = 1 << 20
 
 
