@@ -47,7 +47,6 @@ def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bo
     condition = host_filter.compile_host_query(
         parse_query(req.host_query, HOST_FIELDS), req.tenant, "h_"
     )
-    condition.attributes.add(host_filter.PRESENCE)
     host_params = host_filter.bound_params(
         condition, "h_", req.tenant, req.start, req.end, req.reference, req.window_s
     )

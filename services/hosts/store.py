@@ -158,42 +158,55 @@ def read_time_rows(
     ]
 
 
+# First / last seen of the hosts matching a host query: matching hosts first, reading only the
+# rows of the attributes the query names (for `logged_in:true` the few user rows, not every
+# host's presence rows), then those hosts' presence rows, found by the table key (tenant, ip).
+MATCHING_PRESENCE = """
+    SELECT ip, min(first_seen) AS first, max(last_seen) AS last
+    FROM host_attributes
+    WHERE tenant = {{h_tenant:String}}
+      AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
+      AND day <= toDate({{h_end:DateTime64(6, 'UTC')}})
+      AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
+      AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
+      AND attribute = 'event_type'
+      AND ip IN (
+          SELECT ip FROM host_attributes
+          WHERE tenant = {{h_tenant:String}}
+            AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
+            AND day <= toDate({{h_end:DateTime64(6, 'UTC')}})
+            AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
+            AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
+            AND attribute IN {{h_attributes:Array(String)}}
+          GROUP BY ip
+          HAVING {having}
+      )
+    GROUP BY ip
+"""
 SEARCH_HOSTS = """
-    SELECT h.ip, h.first, h.last, {events_column}
-    FROM (
-        SELECT ip, minIf(first_seen, attribute = 'event_type') AS first,
-               maxIf(last_seen, attribute = 'event_type') AS last
-        FROM host_attributes
-        WHERE tenant = {{h_tenant:String}}
-          AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
-          AND day <= toDate({{h_end:DateTime64(6, 'UTC')}})
-          AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
-          AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
-          AND attribute IN {{h_attributes:Array(String)}}
-          {restrict}
-        GROUP BY ip
-        HAVING {having} AND countIf(attribute = 'event_type') > 0
-    ) AS h
+    SELECT h.ip, h.first, h.last, CAST(NULL, 'Nullable(UInt64)') AS events
+    FROM ({matching}) AS h
     ORDER BY {order}
     LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}
 """
-
-# Hosts (either side) of the events matching the event filter, most events first: one scan.
-EVENT_HOSTS = """
-    SELECT ip, count() AS events
-    FROM events ARRAY JOIN [src_ip, dest_ip] AS ip
-    WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
-      AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where}) AND ip != toIPv6('::')
-    GROUP BY ip
-    ORDER BY events DESC, ip
-    LIMIT {{max_hosts:UInt32}}
-"""
+# Among a hunt's hosts: the hosts (either side) of the events matching the event filter, with
+# their event counts, joined in the engine (one scan of `events`; no address list round trip).
 MAX_HUNT_HOSTS = 50_000  # a hunt's hosts considered: the ones with the most matching events
-
-RESTRICT_TO_HITS = "AND ip IN {hit_ips:Array(IPv6)}"
-HIT_COUNTS = (
-    "transform(h.ip, {hit_ips:Array(IPv6)}, {hit_counts:Array(UInt64)}, toUInt64(0)) AS events"
-)
+SEARCH_HUNT_HOSTS = """
+    SELECT h.ip, h.first, h.last, hits.events AS events
+    FROM ({matching}) AS h
+    INNER JOIN (
+        SELECT ip, count() AS events
+        FROM events ARRAY JOIN [src_ip, dest_ip] AS ip
+        WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
+          AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where}) AND ip != toIPv6('::')
+        GROUP BY ip
+        ORDER BY events DESC, ip
+        LIMIT {{max_hosts:UInt32}}
+    ) AS hits ON hits.ip = h.ip
+    ORDER BY {order}
+    LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}
+"""
 
 ORDERS = {
     "last_seen": "h.last DESC, h.ip",
@@ -227,32 +240,18 @@ def search_hosts(
     """Hosts whose attributes satisfy `having`, optionally among the hosts of matching events.
 
     `having` and `host_params` come from `host_filter.compile_host_query` (prefix `h`); the
-    attribute list in `host_params` must include `event_type` (host_filter.PRESENCE); `sort` is
-    a key of ORDERS.
+    attribute list in `host_params` names the attributes `having` reads; `sort` is a key of
+    ORDERS. Hosts without presence rows in the range are never returned.
     """
     params: dict[str, Any] = {**host_params, "limit": limit, "offset": offset}
-    restrict, events_column = "", "CAST(NULL, 'Nullable(UInt64)') AS events"
-    order = ORDERS["last_seen" if sort == "events" else sort]
-    if event_where is not None:
-        hits = ch.query(
-            EVENT_HOSTS.format(where=event_where.sql),
-            parameters={
-                **event_where.params,
-                "tenant": tenant,
-                "start": start,
-                "end": end,
-                "max_hosts": MAX_HUNT_HOSTS,
-            },
-            settings={"max_execution_time": timeout_s},
-        ).result_rows
-        if not hits:
-            return []
-        params["hit_ips"] = [ip for ip, _ in hits]
-        params["hit_counts"] = [int(n) for _, n in hits]
-        restrict, events_column, order = RESTRICT_TO_HITS, HIT_COUNTS, ORDERS[sort]
-    sql = SEARCH_HOSTS.format(
-        events_column=events_column, restrict=restrict, having=having, order=order
-    )
+    matching = MATCHING_PRESENCE.format(having=having)
+    if event_where is None:
+        order = ORDERS["last_seen" if sort == "events" else sort]
+        sql = SEARCH_HOSTS.format(matching=matching, order=order)
+    else:
+        sql = SEARCH_HUNT_HOSTS.format(matching=matching, where=event_where.sql, order=ORDERS[sort])
+        params.update(event_where.params)
+        params.update({"tenant": tenant, "start": start, "end": end, "max_hosts": MAX_HUNT_HOSTS})
     rows = ch.query(sql, parameters=params, settings={"max_execution_time": timeout_s})
     return [
         HostHit(ip, utc(first), utc(last), None if n is None else int(n))
