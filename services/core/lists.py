@@ -35,6 +35,33 @@ MAX_VALUE_LENGTH = 1024
 MAX_ITEMS = 1_000_000
 ZERO_IP = ipaddress.IPv6Address("::")
 
+
+@dataclass(frozen=True)
+class TenantList:
+    """A list each tenant fills in for itself (empty until it does). Filters may name it before
+    it is filled: it then matches nothing, by design (an organization with no approved
+    resolvers yet sees every resolver as unapproved)."""
+
+    name: str
+    kind: str  # ip | name
+    description: str
+
+
+TENANT_LISTS: tuple[TenantList, ...] = (
+    TenantList(
+        "approved_resolvers", "ip", "the organization's approved DNS resolvers and forwarders"
+    ),
+    TenantList("corporate_domains", "name", "the organization's own registered domains"),
+    TenantList(
+        "internal_suffixes", "name", "internal DNS suffixes (AD domains, split-horizon zones)"
+    ),
+    TenantList(
+        "sanctioned_storage_domains", "name", "cloud storage services the organization sanctions"
+    ),
+    TenantList("mail_servers", "ip", "hosts allowed to send mail to the Internet"),
+)
+TENANT_LIST_NAMES = frozenset(t.name for t in TENANT_LISTS)
+
 ITEM_COLUMNS = [
     "tenant",
     "list",
@@ -261,10 +288,13 @@ def delete_list(ch: Client, tenant: str, name: str) -> None:
     ch.command(DELETE_OLD_ITEMS, parameters={**params, "version": version + 1})
 
 
-def check_references(ch: Client, tenant: str, node: Node, expected: Iterable[str] = ()) -> None:
+def check_references(
+    ch: Client, tenant: str, node: Node, expected: Iterable[str] = TENANT_LIST_NAMES
+) -> None:
     """Raise `Invalid` naming the first `field:@list` of `node` whose list the tenant does not
     have (neither its own nor a shipped one) and that is not one of the `expected` lists a
-    tenant may not have filled yet (an empty list): such a filter would silently match nothing."""
+    tenant may not have filled yet (`TENANT_LISTS`, empty until filled): such a filter would
+    silently match nothing. Every service that accepts a filter calls this."""
     terms = list_references(node)
     if not terms:
         return

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from services.core import fields, filter_sets
+from services.core import fields, filter_sets, lists
 from services.core.auth import Principal
 from services.core.clickhouse import Client
 from services.core.errors import Invalid, NotFound
 from services.core.filters import compile_filter, parse_query, parse_stamus
+from services.core.filters.ast import Node
 from services.core.web import validate
 from services.escalation import store
 from services.escalation.apply import VICTIM_EXPRESSIONS, CompiledFilter
@@ -87,16 +88,19 @@ def filter_of(spec: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]] | 
     )
 
 
-def compile_spec(spec: dict[str, Any], tenant: str) -> CompiledFilter:
-    """Compile a policy's filter; Invalid (naming the field and position) when it is wrong."""
+def filter_ast(spec: dict[str, Any]) -> Node:
+    """The parsed filter of a policy; Invalid (naming the position) when it does not parse."""
     query, content = filter_of(spec)
     if query is not None:
-        ast = parse_query(query)
-    elif content is not None:
-        ast = parse_stamus(content)
-    else:
-        raise Invalid("query: the policy has no filter")
-    compiled = compile_filter(ast, fields.EVENT_FIELDS, tenant=tenant)
+        return parse_query(query)
+    if content is not None:
+        return parse_stamus(content)
+    raise Invalid("query: the policy has no filter")
+
+
+def compile_spec(spec: dict[str, Any], tenant: str) -> CompiledFilter:
+    """Compile a policy's filter; Invalid (naming the field and position) when it is wrong."""
+    compiled = compile_filter(filter_ast(spec), fields.EVENT_FIELDS, tenant=tenant)
     return CompiledFilter(sql=compiled.sql, params=dict(compiled.params))
 
 
@@ -115,6 +119,7 @@ def _spec(ch: Client, principal: Principal, body: PolicyCreate) -> dict[str, Any
         spec["resolved_content"] = source.content
     try:
         compile_spec(spec, principal.tenant)
+        lists.check_references(ch, principal.tenant, filter_ast(spec))
     except Invalid as exc:
         where = "filter_set" if body.filter_set else ("query" if body.query else "content")
         raise Invalid(f"{where}: {exc.message}", exc.details) from exc

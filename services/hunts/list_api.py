@@ -19,10 +19,10 @@ from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.web import JSON, read_model
 from services.hunts.api import deps_of, integer
 from services.hunts.models import ListItemPage, ListItemRead, ListRead, ListUpdate
-from services.hunts.shipped_lists import SHIPPED_NAMES, TENANT_LISTS
+from services.hunts.shipped_lists import SHIPPED_NAMES
 
-TENANT_KINDS = {t.name: t.kind for t in TENANT_LISTS}
-TENANT_DESCRIPTIONS = {t.name: t.description for t in TENANT_LISTS}
+TENANT_KINDS = {t.name: t.kind for t in lists.TENANT_LISTS}
+TENANT_DESCRIPTIONS = {t.name: t.description for t in lists.TENANT_LISTS}
 SUFFIX_BY_DEFAULT = frozenset(
     {"internal_suffixes", "corporate_domains", "sanctioned_storage_domains"}
 )

@@ -28,7 +28,6 @@ from services.core.host_fields import HOST_FIELDS
 from services.core.web import dumps
 from services.hunts import event_store
 from services.hunts.event_store import Scope
-from services.hunts.shipped_lists import TENANT_LIST_NAMES
 
 INTERVALS = {
     "1m": 60,
@@ -151,7 +150,7 @@ def build_scope(
     for index, definition in enumerate(definitions):
         key = _content_key(definition.content)
         ast = parsed_filter(definition.query, key).ast
-        lists.check_references(ch, tenant, ast, expected=TENANT_LIST_NAMES)
+        lists.check_references(ch, tenant, ast)
         compiled = compiled_filter(tenant, definition.query, key)
         sql = compiled.sql
         for name in sorted(compiled.params, key=len, reverse=True):

@@ -24,6 +24,7 @@ from services.core.queue import make_celery
 from services.core.settings import Settings
 from services.escalation import tasks
 from services.escalation.app import create_app
+from services.hunts.shipped_lists import install_shipped
 from services.ingest.networks import NetworkMap
 from services.ingest.pipeline import BatchResult, Line, Pipeline
 from tests.conftest import TENANT
@@ -66,6 +67,7 @@ def esc_settings(tmp_path: Any, redis_url: str) -> Settings:
 
 @pytest.fixture
 def esc_deps(ch: Client, esc_settings: Settings, celery_app: Celery) -> Deps:
+    install_shipped(ch)  # as the server's prepare() does: policies may name shipped lists
     deps = Deps(ch=ch, settings=esc_settings, celery=celery_app)
     tasks.bind(deps)
     return deps

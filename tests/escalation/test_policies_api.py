@@ -60,6 +60,19 @@ async def test_unknown_field_in_query_is_a_400_with_the_compiler_message(
     assert "dns.rrnmae" in message and "dns.rrname" in message
 
 
+async def test_unknown_list_is_a_400_and_an_unfilled_tenant_list_is_fine(
+    client: httpx.AsyncClient,
+) -> None:
+    body = {**DOC, "query": "event_type:dns AND NOT dest_ip:@aproved_resolvers"}
+    response = await client.post("/api/v1/policies", json=body)
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert message.startswith("query: unknown list @aproved_resolvers")
+    assert "@approved_resolvers" in message  # the close name
+    # a list every tenant fills for itself may be named before it is filled
+    await create(client, {**DOC, "query": "event_type:dns AND NOT dest_ip:@approved_resolvers"})
+
+
 async def test_victim_key_must_fit_the_victim_type(client: httpx.AsyncClient) -> None:
     body = {**DOC, "track_victim": True, "victim_type": "username", "victim_key": "src_ip"}
     response = await client.post("/api/v1/policies", json=body)

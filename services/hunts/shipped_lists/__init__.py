@@ -34,15 +34,6 @@ class ShippedList:
     source: str
 
 
-@dataclass(frozen=True)
-class TenantList:
-    """A list each tenant fills in for itself (empty until it does)."""
-
-    name: str
-    kind: str  # ip | name
-    description: str
-
-
 ET = "ET Open (BSD; sids kept per item)"
 SIGMA = "SigmaHQ (DRL 1.1; rule files kept per item)"
 RESOLVERS = (
@@ -139,22 +130,7 @@ SHIPPED: tuple[ShippedList, ...] = (
     ShippedList("cleartext_ports", "cleartext-protocol ports", SIGMA),
 )
 
-TENANT_LISTS: tuple[TenantList, ...] = (
-    TenantList(
-        "approved_resolvers", "ip", "the organization's approved DNS resolvers and forwarders"
-    ),
-    TenantList("corporate_domains", "name", "the organization's own registered domains"),
-    TenantList(
-        "internal_suffixes", "name", "internal DNS suffixes (AD domains, split-horizon zones)"
-    ),
-    TenantList(
-        "sanctioned_storage_domains", "name", "cloud storage services the organization sanctions"
-    ),
-    TenantList("mail_servers", "ip", "hosts allowed to send mail to the Internet"),
-)
-
 SHIPPED_NAMES = frozenset(s.name for s in SHIPPED)
-TENANT_LIST_NAMES = frozenset(t.name for t in TENANT_LISTS)
 
 ITEM_SCHEMA = pa.schema(
     [
