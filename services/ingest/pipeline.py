@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from services.core.clickhouse import Client
+from services.core.clickhouse import Client, utc
 from services.ingest import staging, writer
 from services.ingest.networks import NetworkMap
 from services.ingest.normalize import reject_reason
@@ -125,10 +125,6 @@ def result_of(batch_id: UUID, spans: Sequence[Span], rejects: list[dict[str, Any
         stats=by_type.get(staging.STATS, 0),
         errors=[(r["line_no"], r["reason"]) for r in rejects],
         by_type=by_type,
-        first_ts=min((_utc(span[3]) for span in spans), default=None),
-        last_ts=max((_utc(span[4]) for span in spans), default=None),
+        first_ts=min((utc(span[3]) for span in spans), default=None),
+        last_ts=max((utc(span[4]) for span in spans), default=None),
     )
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
