@@ -249,3 +249,19 @@ async def test_saved_filter_sets_restrict_by_query_or_stamus_content(
         "/api/v1/hosts", params={"filter_set": str(uuid.uuid4())}, headers=auth(read_key)
     )
     assert response.status_code == 404
+
+
+async def test_fields_computed_per_document_are_refused_with_the_event_query_to_use(
+    org: Client, client: httpx.AsyncClient, read_key: str
+) -> None:
+    for host_query in ("tls.sni:example.com", "username:* AND NOT peer:8.8.8.8", "dns.domain:x"):
+        response = await client.get(
+            "/api/v1/hosts", params={"host_query": host_query}, headers=auth(read_key)
+        )
+        assert response.status_code == 400, host_query
+        assert "search the events instead" in response.json()["error"]["message"]
+    # the same question asked of the events: the hosts behind them
+    page = await search(client, read_key, query="tls.sni:example.com")
+    assert ips(page) == {ALICE_HOST, "93.184.216.34"}
+    # stored in part: non-standard DNS ports stay searchable
+    assert ips(await search(client, read_key, host_query="dns.port:53")) == set()
