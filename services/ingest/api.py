@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -11,7 +14,7 @@ from starlette.responses import Response
 from services.core import auth, web
 from services.core.auth import Scope
 from services.core.deps import Deps
-from services.core.errors import Invalid
+from services.core.errors import Conflict, Invalid
 from services.ingest import body, ingestion, networks, store
 from services.ingest.models import (
     IngestResultRead,
@@ -25,6 +28,8 @@ from services.ingest.models import (
 from services.ingest.sources import Limits
 
 MAX_ERRORS = 100
+IDEMPOTENCY_KEY_MAX = 255
+REPLAYED = {"Idempotent-Replayed": "true"}
 REJECT_RAW_BYTES = 64 * 1024
 SOURCE_MAX = 200
 
@@ -56,36 +61,69 @@ async def ingest_events(request: Request) -> Response:
       accepted too), optionally `Content-Encoding: gzip`. The body (also once decompressed) may
       not exceed SIGHTLINE_MAX_BODY_BYTES. Lines that are not valid EVE are stored as rejects
       and reported with their line numbers; a rejected request stores nothing.
+
+      Send an `Idempotency-Key` header (1-255 printable ASCII characters, e.g. a UUID) to make
+      retries safe: the same key with the same body within 7 days is answered with the first
+      answer (header `Idempotent-Replayed: true`) and stores nothing again; the same key with
+      another body is a 409.
     parameters:
       - {name: source, in: query, schema: {type: string, default: http}}
+      - {name: Idempotency-Key, in: header, required: false, schema: {type: string, maxLength: 255}}
     responses:
       200: {description: "accepted, rejected and stats counts, errors by line, batch ids"}
-      400: {description: empty body, invalid gzip, or only blank lines}
+      400: {description: "empty body, invalid gzip, only blank lines, or a bad Idempotency-Key"}
       401: {description: missing or invalid token}
       403: {description: the token lacks the write scope}
       413: {description: body or decompressed body too large}
+      409: {description: the Idempotency-Key was used before with another body}
       415: {description: not NDJSON, or an unsupported Content-Encoding}
     """
     principal = auth.require(request, Scope.WRITE)
     deps = _deps(request)
     source = _source(request)
-    stream, _size = await body.spool(request, deps.settings.max_body_bytes)
-    limits = Limits(line_bytes=deps.settings.max_line_bytes)
+    key = _idempotency_key(request)
+    received = await body.spool(request, deps.settings.max_body_bytes)
     try:
-        summary = await run_in_threadpool(
-            ingestion.ingest_stream,
-            deps.ch,
-            principal.tenant,
-            stream,
-            source,
-            celery=deps.celery,
-            limits=limits,
-        )
+        if key is None:
+            return web.JSON(await _ingest(deps, principal.tenant, source, received))
+        async with _KEY_LOCKS.hold((principal.tenant, key)):
+            return await _ingest_once(deps, principal.tenant, source, key, received)
     finally:
-        stream.close()
+        received.stream.close()
+
+
+async def _ingest_once(
+    deps: Deps, tenant: str, source: str, key: str, received: body.Body
+) -> Response:
+    """Ingest a request sent with an idempotency key, or answer again as the first time."""
+    previous = await run_in_threadpool(store.answered_request, deps.ch, tenant, key)
+    if previous is not None:
+        digest, answer = previous
+        if digest != received.sha256:
+            raise Conflict(
+                f"Idempotency-Key {key!r} was used for another body; use a new key for new events"
+            )
+        return Response(answer, media_type="application/json", headers=REPLAYED)
+    result = await _ingest(deps, tenant, source, received)
+    answer = web.dumps(result)
+    await run_in_threadpool(store.record_request, deps.ch, tenant, key, received.sha256, answer)
+    return Response(answer, media_type="application/json")
+
+
+async def _ingest(deps: Deps, tenant: str, source: str, received: body.Body) -> IngestResultRead:
+    limits = Limits(line_bytes=deps.settings.max_line_bytes)
+    summary = await run_in_threadpool(
+        ingestion.ingest_stream,
+        deps.ch,
+        tenant,
+        received.stream,
+        source,
+        celery=deps.celery,
+        limits=limits,
+    )
     if summary.batches == 0:
         raise Invalid("the body holds only blank lines; send one EVE JSON event per line")
-    result = IngestResultRead(
+    return IngestResultRead(
         accepted=summary.accepted,
         rejected=summary.rejected,
         stats=summary.stats,
@@ -97,7 +135,39 @@ async def ingest_events(request: Request) -> Response:
         batch_id=summary.batch_ids[0] if summary.batch_ids else None,
         batch_ids=summary.batch_ids,
     )
-    return web.JSON(result)
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not key.isascii() or not key.isprintable():
+        raise Invalid(
+            f"header 'Idempotency-Key': must be 1 to {IDEMPOTENCY_KEY_MAX} printable ASCII"
+            " characters (a UUID, say)"
+        )
+    return key
+
+
+class _KeyLocks:
+    """One lock per (tenant, key) while a request holds it: a retry that arrives while the first
+    request is still storing waits for its answer instead of storing the events again."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and self._locks.get(key) is lock:
+                del self._locks[key]
+
+
+_KEY_LOCKS = _KeyLocks()
 
 
 async def list_rejects(request: Request) -> Response:

@@ -9,8 +9,10 @@ bounded per step, so a gzip bomb never inflates more than one step past the limi
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import zlib
+from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from starlette.requests import Request
@@ -57,11 +59,21 @@ def _too_large(size: int, max_bytes: int, what: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Body:
+    """A whole (decompressed) request body, positioned at 0."""
+
+    stream: BinaryIO
+    size: int
+    sha256: str  # hex digest of the decompressed bytes
+
+
 class _Spool:
     def __init__(self, max_bytes: int) -> None:
         self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
         self.max_bytes = max_bytes
         self.size = 0
+        self.digest = hashlib.sha256()
 
     def write(self, data: bytes, what: str) -> None:
         self.size += len(data)
@@ -69,10 +81,11 @@ class _Spool:
             self.file.close()
             raise PayloadTooLarge(_too_large(0, self.max_bytes, what))
         self.file.write(data)
+        self.digest.update(data)
 
 
-async def spool(request: Request, max_bytes: int) -> tuple[BinaryIO, int]:
-    """The whole (decompressed) body, positioned at 0, and its size; errors before any write."""
+async def spool(request: Request, max_bytes: int) -> Body:
+    """The whole (decompressed) body; errors before any write."""
     gzipped = check_headers(request, max_bytes)
     out = _Spool(max_bytes)
     received = 0
@@ -99,7 +112,7 @@ async def spool(request: Request, max_bytes: int) -> tuple[BinaryIO, int]:
         out.file.close()
         raise Invalid("the body is empty; send EVE events as NDJSON, one JSON object per line")
     out.file.seek(0)
-    return cast(BinaryIO, out.file), out.size
+    return Body(cast(BinaryIO, out.file), out.size, out.digest.hexdigest())
 
 
 def _inflate(inflater: zlib._Decompress, chunk: bytes, out: _Spool) -> zlib._Decompress:

@@ -53,6 +53,35 @@ def save_checkpoint(
     )
 
 
+SELECT_REQUEST = """
+    SELECT body_sha256, response FROM ingest_requests FINAL
+    WHERE tenant = {tenant:String} AND key = {key:String}
+    LIMIT 1
+"""
+
+
+def answered_request(ch: Client, tenant: str, key: str) -> tuple[str, bytes] | None:
+    """The body digest and answer of the request sent earlier with this idempotency key."""
+    rows = ch.query(
+        SELECT_REQUEST,
+        parameters={"tenant": tenant, "key": key},
+        column_formats={"response": "bytes"},
+    ).result_rows
+    if not rows:
+        return None
+    digest, response = rows[0]
+    return str(digest), bytes(response)
+
+
+def record_request(ch: Client, tenant: str, key: str, digest: str, response: bytes) -> None:
+    ch.insert(
+        "ingest_requests",
+        [[tenant, key, digest, response]],
+        column_names=["tenant", "key", "body_sha256", "response"],
+        settings={"async_insert": 0},
+    )
+
+
 # Lines of `source` stored at or after `offset` since `since_us`: what a batch that was inserted
 # but not checkpointed left behind. Bounded: at most a batch or two is ever unconfirmed.
 SELECT_STORED_OFFSETS = """

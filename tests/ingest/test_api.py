@@ -3,6 +3,7 @@ lines become rejects with their line numbers, and a rejected request stores noth
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import uuid
 from collections.abc import AsyncIterator
@@ -292,3 +293,56 @@ async def test_apply_policies_is_sent_by_name_with_the_batch_bounds(
     finally:
         broker.delete(queue)
         broker.close()
+
+
+async def test_a_retry_with_the_same_idempotency_key_stores_nothing_again(
+    client: httpx.AsyncClient, ch: Client, admin_key: str
+) -> None:
+    body = ndjson([dns_line(0), dns_line(1), b"not json"])
+    headers = auth(admin_key, {"Idempotency-Key": "soar-run-17"})
+    first = await client.post("/api/v1/ingest/events", content=body, headers=headers)
+    assert first.status_code == 200, first.text
+    assert "idempotent-replayed" not in first.headers
+    stored = counts(ch)
+    assert (stored["events"], stored["ingest_rejects"]) == (2, 1)
+    # the same body gzip-encoded is the same request: the digest is of the decompressed bytes
+    gzipped = {**headers, "Content-Encoding": "gzip"}
+    retry = await client.post("/api/v1/ingest/events", content=gzip.compress(body), headers=gzipped)
+    assert retry.status_code == 200
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json()
+    assert counts(ch) == stored
+    other = await client.post(
+        "/api/v1/ingest/events", content=ndjson([dns_line(5)]), headers=headers
+    )
+    assert other.status_code == 409
+    assert "soar-run-17" in other.json()["error"]["message"]
+    assert counts(ch) == stored
+
+
+async def test_concurrent_retries_with_one_key_store_once(
+    client: httpx.AsyncClient, ch: Client, admin_key: str
+) -> None:
+    body = ndjson([dns_line(i) for i in range(20)])
+    headers = auth(admin_key, {"Idempotency-Key": str(uuid.uuid4())})
+    answers = await asyncio.gather(
+        *[client.post("/api/v1/ingest/events", content=body, headers=headers) for _ in range(3)]
+    )
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert sorted(a.headers.get("idempotent-replayed", "") for a in answers) == ["", "true", "true"]
+    assert counts(ch)["events"] == 20
+
+
+@pytest.mark.parametrize("key", [b"", b"x" * 256, "clé".encode(), b"tab\there"])
+async def test_a_bad_idempotency_key_is_a_400_before_anything_is_read(
+    client: httpx.AsyncClient, ch: Client, admin_key: str, key: bytes
+) -> None:
+    headers = [(k.encode(), v.encode()) for k, v in auth(admin_key).items()]
+    response = await client.post(
+        "/api/v1/ingest/events",
+        content=ndjson([dns_line(0)]),
+        headers=[*headers, (b"Idempotency-Key", key)],
+    )
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["error"]["message"]
+    assert counts(ch) == NOTHING
