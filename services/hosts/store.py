@@ -16,6 +16,7 @@ from services.core.clickhouse import Client, utc
 from services.core.host_filter import HostSql
 
 MAX_DOCUMENT_ROWS = 20_000
+MAX_READ_TIME_EVENTS = 50_000  # per side (as source, as destination) of one host
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,13 @@ def host_rows(
 
 # The per-flow attributes of one host (attributes.READ_TIME), computed from its events when its
 # document is read: the two sides are read apart so that each uses its `_part_offset`
-# projection (0033). `me_client`: the host is the client side of the event (DNS / DHCP /
-# Kerberos logged in packet direction swap, as in the view of 0032).
+# projection (0033), each from at most MAX_READ_TIME_EVENTS events (a busy server's document
+# stays fast: a resolver is the destination of half the events). DNS counts only where the
+# host asked (the answers logged from the resolver's side repeat the queries).
+# `me_client`: the host is the client side of the event.
 READ_TIME = """
     WITH
-        event_type = 'dns' AND src_port = 53 AND dest_port != 53 AS swapped,
-        (src_ip = {ip:IPv6}) != swapped AS me_client,
-        if(swapped, src_port, dest_port) AS server_port,
+        src_ip = {ip:IPv6} AS me_client,
         replaceOne(IPv6NumToString(if(src_ip = {ip:IPv6}, dest_ip, src_ip)), '::ffff:', '')
             AS peer,
         if(src_ip = {ip:IPv6}, dest_net, src_net) AS peer_net,
@@ -95,6 +96,8 @@ READ_TIME = """
         WHERE tenant = {tenant:String} AND src_ip = {ip:IPv6}
           AND ts >= {start:DateTime64(6, 'UTC')} AND ts <= {end:DateTime64(6, 'UTC')}
           AND event_type IN ('flow', 'dns', 'tls', 'http', 'quic', 'fileinfo')
+          AND NOT (event_type = 'dns' AND src_port = 53 AND dest_port != 53)
+        LIMIT {max_events:UInt32}
         UNION ALL
         SELECT ts, event_type, src_ip, dest_ip, src_port, dest_port, src_net, dest_net,
                hostname_info_domain, tls_sni, http_hostname, quic_sni, file_sha256, file_size,
@@ -102,7 +105,8 @@ READ_TIME = """
         FROM events
         WHERE tenant = {tenant:String} AND dest_ip = {ip:IPv6} AND src_ip != {ip:IPv6}
           AND ts >= {start:DateTime64(6, 'UTC')} AND ts <= {end:DateTime64(6, 'UTC')}
-          AND event_type IN ('flow', 'dns', 'tls', 'http', 'quic', 'fileinfo')
+          AND event_type IN ('flow', 'tls', 'http', 'quic', 'fileinfo')
+        LIMIT {max_events:UInt32}
     )
     ARRAY JOIN multiIf(
         event_type = 'flow' AND me_client, [
@@ -113,7 +117,7 @@ READ_TIME = """
             ('traffic', 'sent', flow_bytes_toclient), ('traffic', 'received', flow_bytes_toserver)],
         event_type = 'dns' AND me_client, [
             ('queried_domain', hostname_info_domain, none),
-            ('dns_port', toString(server_port), none)],
+            ('dns_port', toString(dest_port), none)],
         event_type = 'tls' AND me_client, [
             ('tls_sni', tls_sni, none), ('tls_domain', hostname_info_domain, none)],
         event_type = 'tls', [('tls_sni_served', tls_sni, none)],
@@ -139,7 +143,8 @@ def read_time_rows(
     per_attribute: int,
     timeout_s: int,
 ) -> list[AttributeRow]:
-    """The per-flow attributes of one host (attributes.READ_TIME), from its events."""
+    """The per-flow attributes of one host (attributes.READ_TIME), from its events (at most
+    MAX_READ_TIME_EVENTS of them per side)."""
     result = ch.query(
         READ_TIME,
         parameters={
@@ -149,6 +154,7 @@ def read_time_rows(
             "end": end,
             "per_attribute": per_attribute,
             "max_rows": MAX_DOCUMENT_ROWS,
+            "max_events": MAX_READ_TIME_EVENTS,
         },
         settings={"max_execution_time": timeout_s},
     )
