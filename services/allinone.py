@@ -94,7 +94,7 @@ def merged_openapi(apps: dict[str, Starlette]) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Sightline REST API", "version": "1"},
         "paths": {},
-        "components": {"securitySchemes": {}},
+        "components": {"securitySchemes": {}, "schemas": {}},
         "security": [{"token": []}],
     }
     for name, app in sorted(apps.items()):
@@ -103,10 +103,11 @@ def merged_openapi(apps: dict[str, Starlette]) -> dict[str, Any]:
             for operation in operations.values():
                 operation.setdefault("tags", [name])
             merged["paths"].setdefault(path, {}).update(operations)
-        merged["components"]["securitySchemes"].update(
-            document.get("components", {}).get("securitySchemes", {})
-        )
+        components = document.get("components", {})
+        merged["components"]["securitySchemes"].update(components.get("securitySchemes", {}))
+        merged["components"]["schemas"].update(components.get("schemas", {}))
     merged["paths"] = dict(sorted(merged["paths"].items()))
+    merged["components"]["schemas"] = dict(sorted(merged["components"]["schemas"].items()))
     return merged
 
 

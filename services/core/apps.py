@@ -14,6 +14,7 @@ from starlette.schemas import SchemaGenerator
 from services.core.auth import Authenticator
 from services.core.deps import Deps
 from services.core.errors import EXCEPTION_HANDLERS
+from services.core.openapi import add_models
 from services.core.web import JSON
 
 
@@ -57,7 +58,7 @@ def service_app(
 
     def openapi_document() -> dict[str, Any]:
         document: dict[str, Any] = string_keys(generator.get_schema(routes=list(app.routes)))
-        return document
+        return add_models(document, app.routes)
 
     async def openapi(request: Request) -> Response:
         return JSON(openapi_document())

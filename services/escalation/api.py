@@ -16,16 +16,20 @@ from services.core.auth import Scope, require
 from services.core.clickhouse import Client
 from services.core.deps import Deps
 from services.core.errors import Invalid, NotFound
+from services.core.openapi import documents
 from services.core.web import JSON, parse_datetime, read_model
 from services.escalation import backfill, job_store, jobs, policies, store, threats
 from services.escalation.models import (
     AuditRead,
     BackfillCreate,
+    JobRead,
     PolicyCreate,
     PolicyPage,
+    PolicyRead,
     PolicyUpdate,
     ThreatCreate,
     ThreatPage,
+    ThreatRead,
 )
 from services.escalation.records import Job, Policy
 from services.escalation.tasks import RUN_BACKFILL
@@ -60,6 +64,7 @@ def start_backfill(
     return job
 
 
+@documents(returns=PolicyPage)
 async def list_policies(request: Request) -> Response:
     """
     summary: List policies in application order
@@ -72,6 +77,7 @@ async def list_policies(request: Request) -> Response:
     return JSON(PolicyPage(items=items))
 
 
+@documents(body=PolicyCreate, returns=PolicyRead, status=201)
 async def create_policy(request: Request) -> Response:
     """
     summary: Create a policy (tag, declare or suppress)
@@ -96,6 +102,7 @@ async def create_policy(request: Request) -> Response:
     return JSON(read, status_code=201)
 
 
+@documents(returns=PolicyRead)
 async def get_policy(request: Request) -> Response:
     """
     summary: One policy
@@ -109,6 +116,7 @@ async def get_policy(request: Request) -> Response:
     return JSON(policies.policy_reads(ch, principal.tenant, [policy])[0])
 
 
+@documents(body=PolicyUpdate, returns=PolicyRead)
 async def update_policy(request: Request) -> Response:
     """
     summary: Change a policy (any subset of the create fields, plus comment)
@@ -152,6 +160,7 @@ async def policy_audit(request: Request) -> Response:
     return JSON({"items": [AuditRead(**e) for e in entries]})
 
 
+@documents(body=BackfillCreate, returns=JobRead, status=202)
 async def create_backfill(request: Request) -> Response:
     """
     summary: Apply a policy to history (a background job)
@@ -181,6 +190,7 @@ async def create_backfill(request: Request) -> Response:
     return JSON(jobs.job_read(job, job_store.progress(deps.ch, principal.tenant, job.id)), 202)
 
 
+@documents(returns=JobRead)
 async def get_job(request: Request) -> Response:
     """
     summary: A job's state and progress (chunks and events done/total, ETA)
@@ -197,6 +207,7 @@ async def get_job(request: Request) -> Response:
     return JSON(jobs.job_read(job, job_store.progress(ch, principal.tenant, job_id)))
 
 
+@documents(returns=JobRead, status=202)
 async def cancel_job(request: Request) -> Response:
     """
     summary: Cancel a job (before its next chunk); optional ?comment=
@@ -214,6 +225,7 @@ async def cancel_job(request: Request) -> Response:
     return JSON(jobs.job_read(job, job_store.progress(ch, principal.tenant, job_id)), 202)
 
 
+@documents(returns=ThreatPage)
 async def list_threats(request: Request) -> Response:
     """
     summary: Threats and their families (?family= filters)
@@ -228,6 +240,7 @@ async def list_threats(request: Request) -> Response:
     return JSON(ThreatPage(items=[threats.threat_read(t) for t in items], families=families))
 
 
+@documents(body=ThreatCreate, returns=ThreatRead, status=201)
 async def create_threat(request: Request) -> Response:
     """
     summary: Create a threat (name, family, description, kill_chain)
@@ -241,6 +254,7 @@ async def create_threat(request: Request) -> Response:
     return JSON(threats.threat_read(threats.create_threat(ch, principal, body)), status_code=201)
 
 
+@documents(returns=ThreatRead)
 async def get_threat(request: Request) -> Response:
     """
     summary: One threat

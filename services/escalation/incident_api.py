@@ -13,6 +13,7 @@ from starlette.responses import Response
 from services.core.auth import Scope, require
 from services.core.clickhouse import Client
 from services.core.errors import Invalid, NotFound
+from services.core.openapi import documents
 from services.core.web import (
     JSON,
     decode_cursor,
@@ -28,6 +29,7 @@ from services.escalation.models import (
     DeclarationPage,
     DeclarationRead,
     IncidentPage,
+    IncidentRead,
     IncidentUpdate,
 )
 from services.escalation.records import Incident, IncidentStats
@@ -66,6 +68,7 @@ def threat_filter(ch: Client, tenant: str, value: str | None) -> list[UUID]:
         return matches or [UUID(int=0)]
 
 
+@documents(returns=IncidentPage)
 async def list_incidents(request: Request) -> Response:
     """
     summary: The incident feed (?since=&status=&threat=&limit=&cursor=)
@@ -95,6 +98,7 @@ async def list_incidents(request: Request) -> Response:
     return JSON(IncidentPage(items=items, cursor=cursor))
 
 
+@documents(returns=IncidentRead)
 async def get_incident(request: Request) -> Response:
     """
     summary: One incident
@@ -108,6 +112,7 @@ async def get_incident(request: Request) -> Response:
     return JSON(incidents.incident_reads(ch, principal.tenant, [item])[0])
 
 
+@documents(body=IncidentUpdate, returns=IncidentRead)
 async def update_incident(request: Request) -> Response:
     """
     summary: Change an incident's status (new, fixed, closed) with a comment (audited)
@@ -154,6 +159,7 @@ async def incident_events(request: Request) -> Response:
     return JSON({"items": events, "cursor": cursor})
 
 
+@documents(returns=DeclarationPage)
 async def list_declarations(request: Request) -> Response:
     """
     summary: Declarations (escalated events) (?policy=&from=&to=&limit=&cursor=)

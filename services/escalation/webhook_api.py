@@ -9,6 +9,7 @@ from starlette.responses import Response
 from services.core.auth import Scope, require
 from services.core.clickhouse import Client
 from services.core.errors import NotFound
+from services.core.openapi import documents
 from services.core.web import JSON, int_param, read_model
 from services.escalation import delivery, delivery_store, notifications, store, webhooks
 from services.escalation.api import deps_of, path_id
@@ -18,6 +19,7 @@ from services.escalation.models import (
     DeliveryRead,
     WebhookCreate,
     WebhookPage,
+    WebhookRead,
     WebhookUpdate,
 )
 from services.escalation.records import Delivery, Webhook
@@ -47,6 +49,7 @@ def delivery_read(item: Delivery) -> DeliveryRead:
     )
 
 
+@documents(returns=WebhookPage)
 async def list_webhooks(request: Request) -> Response:
     """
     summary: List webhooks (secrets are never shown)
@@ -58,6 +61,7 @@ async def list_webhooks(request: Request) -> Response:
     return JSON(WebhookPage(items=[webhooks.webhook_read(h) for h in items]))
 
 
+@documents(body=WebhookCreate, returns=WebhookRead, status=201)
 async def create_webhook(request: Request) -> Response:
     """
     summary: Create a webhook (name, url, secret, template or preset, enabled)
@@ -77,6 +81,7 @@ async def create_webhook(request: Request) -> Response:
     return JSON(webhooks.webhook_read(hook, with_secret=True), status_code=201)
 
 
+@documents(returns=WebhookRead)
 async def get_webhook(request: Request) -> Response:
     """
     summary: One webhook
@@ -89,6 +94,7 @@ async def get_webhook(request: Request) -> Response:
     return JSON(webhooks.webhook_read(hook))
 
 
+@documents(body=WebhookUpdate, returns=WebhookRead)
 async def update_webhook(request: Request) -> Response:
     """
     summary: Change a webhook
@@ -121,6 +127,7 @@ async def delete_webhook(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@documents(returns=DeliveryRead)
 async def test_webhook(request: Request) -> Response:
     """
     summary: Send a sample incident to the webhook now (one attempt) and report the result
@@ -138,6 +145,7 @@ async def test_webhook(request: Request) -> Response:
     return JSON(delivery_read(done))
 
 
+@documents(returns=DeliveryPage)
 async def list_deliveries(request: Request) -> Response:
     """
     summary: The delivery log of a webhook (?limit=), newest first, with every attempt

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from services.core.auth import Scope, require
 from services.core.errors import Invalid, PayloadTooLarge
+from services.core.openapi import documents
 from services.core.web import JSON, MAX_JSON_BODY, read_model
 from services.hunts import filter_sets, results
 from services.hunts.api import deps_of, flag, hunt_scope, integer
@@ -19,6 +20,7 @@ from services.hunts.models import (
     FacetValue,
     FilterSetCreate,
     FilterSetPage,
+    FilterSetRead,
     FilterSetUpdate,
     HuntRun,
     Timeline,
@@ -27,6 +29,7 @@ from services.hunts.models import (
 MAX_LIMIT = 1000
 
 
+@documents(returns=FilterSetPage)
 async def list_filter_sets(request: Request) -> Response:
     """
     summary: Search the catalog and the saved filter sets
@@ -56,27 +59,10 @@ async def list_filter_sets(request: Request) -> Response:
     return JSON(FilterSetPage(items=page, total=len(found), next_offset=next_offset))
 
 
+@documents(body=FilterSetCreate, returns=FilterSetRead, status=201)
 async def create_filter_set(request: Request) -> Response:
     """
     summary: Save a filter set (private to the token name unless shared)
-    requestBody:
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [name]
-            properties:
-              name: {type: string}
-              description: {type: string}
-              query: {type: string}
-              content:
-                type: array
-                items: {type: object}
-              facets:
-                type: array
-                items: {type: string}
-              category: {type: string}
-              shared: {type: boolean}
     responses:
       "201": {description: the saved filter set}
       "400": {description: bad query, content or facet}
@@ -86,6 +72,7 @@ async def create_filter_set(request: Request) -> Response:
     return JSON(filter_sets.create(deps_of(request).ch, principal, body), status_code=201)
 
 
+@documents(returns=FilterSetRead)
 async def get_filter_set(request: Request) -> Response:
     """
     summary: One filter set (catalog:<slug> or a saved set's id)
@@ -98,26 +85,10 @@ async def get_filter_set(request: Request) -> Response:
     return JSON(item)
 
 
+@documents(body=FilterSetUpdate, returns=FilterSetRead)
 async def update_filter_set(request: Request) -> Response:
     """
     summary: Change a saved filter set (its owner or an admin token)
-    requestBody:
-      content:
-        application/json:
-          schema:
-            type: object
-            properties:
-              name: {type: string}
-              description: {type: string}
-              query: {type: string}
-              content:
-                type: array
-                items: {type: object}
-              facets:
-                type: array
-                items: {type: string}
-              category: {type: string}
-              shared: {type: boolean}
     responses:
       "200": {description: the changed filter set}
       "403": {description: a catalog filter, or another owner's set}
@@ -183,6 +154,7 @@ async def export_filter_set(request: Request) -> Response:
     return JSON(filter_sets.to_stamus(item))
 
 
+@documents(returns=HuntRun)
 async def run_filter_set(request: Request) -> Response:
     """
     summary: Run a filter set — count, timeline and the facets it declares, in one call

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from services.core import lists
 from services.core.auth import Scope, require
 from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.openapi import documents
 from services.core.web import JSON, read_model
 from services.hunts.api import deps_of, integer
 from services.hunts.models import ListItemPage, ListItemRead, ListRead, ListUpdate
@@ -103,6 +104,7 @@ async def list_lists(request: Request) -> Response:
     return JSON({"items": [list_read(found.get(n), n) for n in names]})
 
 
+@documents(returns=ListItemPage)
 async def get_list(request: Request) -> Response:
     """
     summary: One reference list with its items (paginated)
@@ -136,23 +138,10 @@ async def get_list(request: Request) -> Response:
     )
 
 
+@documents(body=ListUpdate, returns=ListRead)
 async def put_list(request: Request) -> Response:
     """
     summary: Create or replace one of the tenant's lists (shipped lists are read-only)
-    requestBody:
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [items]
-            properties:
-              items:
-                type: array
-                items:
-                  oneOf:
-                  - {type: string}
-                  - {type: object}
-              description: {type: string}
     responses:
       "200": {description: the list header}
       "400": {description: "an invalid item, named by its index"}

@@ -15,6 +15,7 @@ from services.core import auth, web
 from services.core.auth import Scope
 from services.core.deps import Deps
 from services.core.errors import Conflict, Invalid
+from services.core.openapi import NDJSON, documents
 from services.ingest import body, ingestion, networks, store
 from services.ingest.models import (
     IngestResultRead,
@@ -53,6 +54,7 @@ def _source(request: Request) -> str:
     return source
 
 
+@documents(returns=IngestResultRead, body_type=NDJSON)
 async def ingest_events(request: Request) -> Response:
     """
     summary: Ingest EVE events (NDJSON)
@@ -170,6 +172,7 @@ class _KeyLocks:
 _KEY_LOCKS = _KeyLocks()
 
 
+@documents(returns=RejectPage)
 async def list_rejects(request: Request) -> Response:
     """
     summary: List rejected lines
@@ -300,6 +303,7 @@ async def list_sensors(request: Request) -> Response:
     return web.JSON({"sensors": found})
 
 
+@documents(returns=NetworksRead)
 async def get_networks(request: Request) -> Response:
     """
     summary: Get named networks
@@ -318,6 +322,7 @@ def _networks(deps: Deps, tenant: str) -> NetworksRead:
     return NetworksRead(networks=[NetworkItem.from_domain(n) for n in shown], default=not own)
 
 
+@documents(body=NetworksUpdate, returns=NetworksRead)
 async def put_networks(request: Request) -> Response:
     """
     summary: Replace named networks
@@ -325,10 +330,6 @@ async def put_networks(request: Request) -> Response:
       Replace the tenant's named networks (write scope). `home` networks are the
       organization's own. An empty list restores the defaults. New events are enriched with
       the new map; stored events keep the context they were ingested with.
-    requestBody:
-      content:
-        application/json:
-          schema: {type: object, properties: {networks: {type: array}}}
     responses:
       200: {description: the stored networks}
       400: {description: "an invalid item, named by index: networks[2].cidrs[0]"}
