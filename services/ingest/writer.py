@@ -1,9 +1,6 @@
-"""Batch writer: sparse rows → one column-oriented Arrow insert per table.
-
-Only the columns that hold a value in the batch are sent (the engine fills the defaults of the
-others); IPs travel as text and timestamps as epoch microseconds, so no Python `IPv6Address` or
-`datetime` is built per value (see docs/PERFORMANCE.md).
-"""
+"""Arrow inserts: the staged lines and lookups of a batch (`staging.py`), and the few rows
+Python writes itself (rejects with their reasons, `ingest_batches`) as sparse rows turned into
+one column-oriented insert per table (the engine fills the defaults of absent columns)."""
 
 from __future__ import annotations
 
@@ -95,10 +92,7 @@ def insert_table(
     spec: dict[str, tuple[pa.DataType, Any]],
     constants: dict[str, Any],
 ) -> None:
-    """One insert of `data` plus its constant columns (nothing when there are no rows).
-
-    The Arrow file is written to a temporary file and streamed to the client, rather than
-    `insert_arrow`'s in-memory IPC buffer and its `bytes` copy (two copies of the batch)."""
+    """One insert of `data` plus its constant columns (nothing when there are no rows)."""
     if data is not None and data.num_rows:
         insert_arrow(ch, table, with_constants(data, spec, constants))
 
