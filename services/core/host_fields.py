@@ -22,6 +22,27 @@ USER_ATTRIBUTES = ("krb5_user", "ntlmssp_user", "rdp_cookie", "ftp_user", "pgsql
 HOSTNAME_ATTRIBUTES = ("dhcp_hostname", "ntlmssp_host", "krb5_host", "ptr_name", "tls_cn")
 IDENTIFIER = re.compile(r"^[a-z0-9_]+$")
 
+# Attributes not stored per host (host_attributes_mv, 0032): computed from a host's events when
+# its document is read. A host query over every host cannot match them (`host_filter` refuses
+# them). `client_peer` is stored for proxy-port clients only (the proxy role needs them), and
+# `dns_port` only for ports other than 53: neither is complete enough to search on.
+DOCUMENT_ONLY_ATTRIBUTES = frozenset(
+    {
+        "client_peer",
+        "server_peer",
+        "peer_network",
+        "queried_domain",
+        "tls_sni",
+        "tls_sni_served",
+        "tls_domain",
+        "http_host",
+        "http_domain",
+        "quic_sni",
+        "file_sha256",
+        "traffic",
+    }
+)
+
 LOGGED_IN = "logged_in"
 ROLE = "role"
 

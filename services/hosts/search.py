@@ -13,24 +13,17 @@ from datetime import datetime
 
 from services.core import fields, host_filter
 from services.core.clickhouse import Client
-from services.core.errors import Invalid
-from services.core.filters import ast, compile_filter, parse_query
+from services.core.filters import compile_filter, parse_query
 from services.core.host_fields import (
     HOST_FIELDS,
     HOSTNAME_ATTRIBUTES,
     ROLE_ATTRIBUTES,
     USER_ATTRIBUTES,
-    host_field,
 )
 from services.hosts import document, roles, store
-from services.hosts.attributes import READ_TIME
 from services.hosts.models import HostListItem
 
 DETAIL_ATTRIBUTES = (*HOSTNAME_ATTRIBUTES, *USER_ATTRIBUTES, *ROLE_ATTRIBUTES)
-# Host fields reading only these cannot match over every host: they are computed when a host's
-# document is read (stored `client_peer` holds proxy-port clients only, for the proxy role;
-# stored `dns_port` holds the ports other than 53, which is what a search asks for).
-UNSEARCHABLE = READ_TIME - {"dns_port"}
 SORTS = tuple(store.ORDERS)
 
 
@@ -52,7 +45,6 @@ class SearchRequest:
 def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bool]:
     """One page of matching hosts and whether there are more."""
     host_query = parse_query(req.host_query, HOST_FIELDS)
-    refuse_read_time_fields(host_query)
     condition = host_filter.compile_host_query(host_query, req.tenant, "h_")
     host_params = host_filter.bound_params(
         condition, "h_", req.tenant, req.start, req.end, req.reference, req.window_s
@@ -104,26 +96,6 @@ def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bo
             )
         )
     return items, more
-
-
-def refuse_read_time_fields(node: ast.Node) -> None:
-    """`Invalid` for a host field whose attributes are computed only when one host's document is
-    read (peers, queried domains, SNIs, HTTP hosts, files): they are not stored per host, so a
-    search over every host cannot match them; the event query (`query=`) finds those hosts."""
-    if isinstance(node, ast.Term) and node.field is not None:
-        found = host_field(node.field, node.at())
-        if found.attributes and set(found.attributes) <= UNSEARCHABLE:
-            name = found.field.name
-            raise Invalid(
-                f"host field {name!r}{node.at()} is computed when a host's document is read and "
-                f"cannot be searched over every host; search the events instead "
-                f"(query={name}:...) to get the hosts behind them"
-            )
-    elif isinstance(node, ast.Not):
-        refuse_read_time_fields(node.item)
-    elif isinstance(node, (ast.And, ast.Or)):
-        for item in node.items:
-            refuse_read_time_fields(item)
 
 
 def _with_client_counts(rows: list[store.AttributeRow]) -> list[store.AttributeRow]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from services.core import migrate
-from services.core.host_fields import HOST_FIELD_LIST, ROLES
+from services.core.host_fields import DOCUMENT_ONLY_ATTRIBUTES, HOST_FIELD_LIST, ROLES
 from services.hosts import store
 from services.hosts.attributes import ATTRIBUTES, BY_NAME, READ_TIME
 
@@ -28,6 +28,10 @@ def test_the_catalog_lists_exactly_what_the_view_and_the_read_time_query_give() 
     assert written - stored == {"client_peer", "dns_port"}
     assert attributes_computed_when_read() == READ_TIME
     assert len(ATTRIBUTES) >= 60
+    # what host queries refuse (core) is what is not stored per host, plus the client peers,
+    # stored for proxy-port clients only (`dns_port`, stored for ports other than 53, is the
+    # part a search asks for)
+    assert (READ_TIME - written) | {"client_peer"} == DOCUMENT_ONLY_ATTRIBUTES
 
 
 def test_the_lean_view_replaces_the_old_one() -> None:

@@ -241,6 +241,12 @@ async def test_fields_registry_for_autocompletion(client: httpx.AsyncClient, rea
         ("/api/v1/events/count", {"host_query": "nosuchfield:1"}, 400, "unknown field"),
         (
             "/api/v1/events/count",
+            {"host_query": "tls.sni:example.com"},
+            400,
+            "search the events instead (query=tls.sni:...)",
+        ),
+        (
+            "/api/v1/events/count",
             {"query": "dest_ip:@public_resolver"},
             400,
             "unknown list @public_resolver at 1:9",
