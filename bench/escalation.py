@@ -296,7 +296,9 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, help="engine data directory (default: temp)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="sightline-bench-") as scratch:
+    with tempfile.TemporaryDirectory(
+        prefix="sightline-bench-", ignore_cleanup_errors=True
+    ) as scratch:
         data_dir = args.data_dir or Path(scratch) / "data"
         settings = Settings(
             data_dir=data_dir, webhook_allowed_networks="127.0.0.0/8", default_tenant=TENANT
