@@ -21,8 +21,12 @@ from string import Template
 
 MAX_SUFFIX_LABELS = 12
 
+# A scalar subquery: ClickHouse evaluates it once per query whatever the number of places it
+# appears in (the IN-subquery form read `lists FINAL` once per distinct enclosing subquery:
+# measured 85 -> 80 ms for the Public DNS hunt on 10M events). No current version (a tenant
+# list not filled yet) gives the default tuple, which selects no items.
 CURRENT = Template(
-    "(tenant, list, version) IN (SELECT tenant, name, version FROM lists FINAL"
+    "(tenant, list, version) = (SELECT (tenant, name, version) FROM lists FINAL"
     " WHERE tenant IN ($tenant, '') AND name = $name AND NOT deleted"
     " ORDER BY tenant DESC LIMIT 1)"
 )
