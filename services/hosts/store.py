@@ -54,16 +54,16 @@ def host_rows(
     timeout_s: int,
 ) -> list[AttributeRow]:
     """Every attribute value of one host in the range (the newest `per_attribute` of each)."""
+    params = {"tenant": tenant, "ip": ip, "start": start, "end": end}
+    return _attribute_rows(ch, SELECT_HOST, params, per_attribute, timeout_s)
+
+
+def _attribute_rows(
+    ch: Client, sql: str, params: dict[str, Any], per_attribute: int, timeout_s: int
+) -> list[AttributeRow]:
     result = ch.query(
-        SELECT_HOST,
-        parameters={
-            "tenant": tenant,
-            "ip": ip,
-            "start": start,
-            "end": end,
-            "per_attribute": per_attribute,
-            "max_rows": MAX_DOCUMENT_ROWS,
-        },
+        sql,
+        parameters={**params, "per_attribute": per_attribute, "max_rows": MAX_DOCUMENT_ROWS},
         settings={"max_execution_time": timeout_s},
     )
     return [
@@ -145,23 +145,14 @@ def read_time_rows(
 ) -> list[AttributeRow]:
     """The per-flow attributes of one host (attributes.READ_TIME), from its events (at most
     MAX_READ_TIME_EVENTS of them per side)."""
-    result = ch.query(
-        READ_TIME,
-        parameters={
-            "tenant": tenant,
-            "ip": ip,
-            "start": start,
-            "end": end,
-            "per_attribute": per_attribute,
-            "max_rows": MAX_DOCUMENT_ROWS,
-            "max_events": MAX_READ_TIME_EVENTS,
-        },
-        settings={"max_execution_time": timeout_s},
-    )
-    return [
-        AttributeRow(str(a), str(v), utc(f), utc(la), int(n), int(am), int(d))
-        for a, v, f, la, n, am, d in result.result_rows
-    ]
+    params = {
+        "tenant": tenant,
+        "ip": ip,
+        "start": start,
+        "end": end,
+        "max_events": MAX_READ_TIME_EVENTS,
+    }
+    return _attribute_rows(ch, READ_TIME, params, per_attribute, timeout_s)
 
 
 # First / last seen of the hosts matching a host query: matching hosts first, reading only the
