@@ -290,15 +290,20 @@ def delete_list(ch: Client, tenant: str, name: str) -> None:
 
 def check_references(
     ch: Client, tenant: str, node: Node, expected: Iterable[str] = TENANT_LIST_NAMES
-) -> None:
+) -> dict[str, tuple[str, int]]:
     """Raise `Invalid` naming the first `field:@list` of `node` whose list the tenant does not
     have (neither its own nor a shipped one) and that is not one of the `expected` lists a
     tenant may not have filled yet (`TENANT_LISTS`, empty until filled): such a filter would
-    silently match nothing. Every service that accepts a filter calls this."""
+    silently match nothing. Every service that accepts a filter calls this.
+
+    Returns the current (owner tenant, version) of each referenced list that has one: a caller
+    may bind them into the compiled filter (`compile_filter(..., versions=...)`) instead of
+    letting the SQL look them up."""
     terms = list_references(node)
     if not terms:
-        return
-    known = {info.name for info in list_names(ch, tenant)} | set(expected)
+        return {}
+    visible = {info.name: (info.tenant, info.version) for info in list_names(ch, tenant)}
+    known = set(visible) | set(expected)
     for term in terms:
         if term.value not in known:
             near = difflib.get_close_matches(str(term.value), sorted(known), n=2)
@@ -307,3 +312,4 @@ def check_references(
                 f"unknown list @{term.value}{term.at(value=True)}{hint} (GET /api/v1/lists)",
                 details={"list": term.value},
             )
+    return {str(t.value): visible[str(t.value)] for t in terms if str(t.value) in visible}

@@ -117,10 +117,15 @@ def parsed_filter(query: str | None, content: str | None) -> Filter:
 
 
 @lru_cache(maxsize=512)
-def compiled_filter(tenant: str, query: str | None, content: str | None) -> Compiled:
-    """The compiled filter of a definition (lists are resolved by the SQL at run time, so the
-    compiled text depends only on the definition and the tenant)."""
-    return parsed_filter(query, content).compile(tenant)
+def compiled_filter(
+    tenant: str,
+    query: str | None,
+    content: str | None,
+    versions: tuple[tuple[str, tuple[str, int]], ...] = (),
+) -> Compiled:
+    """The compiled filter of a definition, with the current versions of the lists it names
+    bound (a list edit gives new versions, so a new cache entry)."""
+    return parsed_filter(query, content).compile(tenant, versions=dict(versions))
 
 
 def _content_key(content: Sequence[Mapping[str, Any]] | None) -> str | None:
@@ -150,8 +155,8 @@ def build_scope(
     for index, definition in enumerate(definitions):
         key = _content_key(definition.content)
         ast = parsed_filter(definition.query, key).ast
-        lists.check_references(ch, tenant, ast)
-        compiled = compiled_filter(tenant, definition.query, key)
+        versions = lists.check_references(ch, tenant, ast)
+        compiled = compiled_filter(tenant, definition.query, key, tuple(sorted(versions.items())))
         sql = compiled.sql
         for name in sorted(compiled.params, key=len, reverse=True):
             renamed = f"d{index}{name}"

@@ -156,8 +156,12 @@ def events(engine: Client) -> Client:
     return engine
 
 
-def labels(ch: Client, query: str, tenant: str = TENANT) -> set[str]:
-    compiled = compile_filter(parse_query(query), fields.EVENT_FIELDS, tenant)
+def labels(ch: Client, query: str, tenant: str = TENANT, bound: bool = False) -> set[str]:
+    """The events `query` matches; `bound`: with the lists' versions resolved before the query
+    and bound, as hunts run filters."""
+    ast = parse_query(query)
+    versions = lists.check_references(ch, tenant, ast, expected=["no_such_list"]) if bound else None
+    compiled = compile_filter(ast, fields.EVENT_FIELDS, tenant, versions)
     sql = compiled.embed(
         "SELECT community_id FROM events WHERE tenant = {tenant:String} AND $filter LIMIT 100"
     )
@@ -278,18 +282,20 @@ def with_lists(events: Client) -> Client:
         ("dest_ip:@no_such_list", set()),
     ],
 )
+@pytest.mark.parametrize("bound", [False, True], ids=["looked-up", "bound"])
 def test_lists_match_addresses_networks_and_names(
-    with_lists: Client, query: str, expected: set[str]
+    with_lists: Client, query: str, expected: set[str], bound: bool
 ) -> None:
-    assert labels(with_lists, query) == expected
+    assert labels(with_lists, query, bound=bound) == expected
 
 
-def test_a_tenant_list_shadows_the_shipped_one(with_lists: Client) -> None:
+@pytest.mark.parametrize("bound", [False, True], ids=["looked-up", "bound"])
+def test_a_tenant_list_shadows_the_shipped_one(with_lists: Client, bound: bool) -> None:
     lists.put_list(with_lists, TENANT, "dyndns", ["api.github.com"])
-    assert labels(with_lists, "tls.sni:@dyndns") == {"tls1"}
-    assert labels(with_lists, "dns.rrname:@dyndns") == set()
+    assert labels(with_lists, "tls.sni:@dyndns", bound=bound) == {"tls1"}
+    assert labels(with_lists, "dns.rrname:@dyndns", bound=bound) == set()
     lists.delete_list(with_lists, TENANT, "dyndns")
-    assert labels(with_lists, "dns.rrname:@dyndns") == {"dns2"}
+    assert labels(with_lists, "dns.rrname:@dyndns", bound=bound) == {"dns2"}
 
 
 def test_tag_field_reads_event_tags(events: Client) -> None:

@@ -6,7 +6,7 @@ Parameters are named `f0`, `f1`, ... in order; identifiers come only from the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from string import Template
 from typing import Any
@@ -53,9 +53,20 @@ class Compiled:
         return query.replace("$filter", f"({self.sql})")
 
 
-def compile_filter(ast: Node, registry: fields.Registry, tenant: str) -> Compiled:
-    """Compile an AST for `tenant` (lists and tags are read for this tenant)."""
-    compiler = _Compiler(registry, tenant)
+def compile_filter(
+    ast: Node,
+    registry: fields.Registry,
+    tenant: str,
+    versions: Mapping[str, tuple[str, int]] | None = None,
+) -> Compiled:
+    """Compile an AST for `tenant` (lists and tags are read for this tenant).
+
+    Without `versions`, the SQL looks up each list's current version when it runs (the compiled
+    text is good for as long as the definition is). With `versions` (list name → owner tenant and
+    version, as `lists.check_references` returns them), those versions are bound instead —
+    faster, good for one run — and a list without one matches nothing (a tenant list not
+    filled yet)."""
+    compiler = _Compiler(registry, tenant, versions)
     return Compiled(compiler.node(ast), compiler.params)
 
 
@@ -65,9 +76,15 @@ def _sub(template: str | Template, **names: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, registry: fields.Registry, tenant: str) -> None:
+    def __init__(
+        self,
+        registry: fields.Registry,
+        tenant: str,
+        versions: Mapping[str, tuple[str, int]] | None = None,
+    ) -> None:
         self.registry = registry
         self.tenant = tenant
+        self.versions = versions
         self.params: dict[str, Any] = {}
         self._tenant_param = ""
 
@@ -221,7 +238,16 @@ class _Compiler:
         return lambda x: "(" + " AND ".join(f"{x} {p}" for p in parts) + ")"
 
     def list_predicate(self, t: Term, field: fields.Field) -> Predicate:
-        current = membership.current(self.tenant_param(), self.bind(_text(t), "String"))
+        name = _text(t)
+        if self.versions is None:
+            current = membership.current(self.tenant_param(), self.bind(name, "String"))
+        elif name in self.versions:
+            owner, version = self.versions[name]
+            current = membership.current_bound(
+                self.bind(owner, "String"), self.bind(name, "String"), self.bind(version, "UInt64")
+            )
+        else:
+            return lambda x: "0"
         if field.kind == "ip":
             return lambda x: membership.ip_in_list(x, current)
         if field.kind in ("int", "float"):

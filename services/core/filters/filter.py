@@ -40,8 +40,13 @@ class Filter:
     def to_text(self) -> str:
         return to_text(self.ast)
 
-    def compile(self, tenant: str, registry: fields.Registry = fields.EVENT_FIELDS) -> Compiled:
-        return compile_filter(self.ast, registry, tenant)
+    def compile(
+        self,
+        tenant: str,
+        registry: fields.Registry = fields.EVENT_FIELDS,
+        versions: Mapping[str, tuple[str, int]] | None = None,
+    ) -> Compiled:
+        return compile_filter(self.ast, registry, tenant, versions)
 
 
 def compile_for_events(

@@ -61,9 +61,18 @@ NUMBER = Template("toString($x) IN (SELECT value FROM list_items WHERE $current)
 CASE_VALUE = {"lower": "lower(value)", "upper": "upper(value)", "exact": "value"}
 
 
+# The same, with the current version resolved by the caller before the query (bound values).
+CURRENT_BOUND = Template("(tenant, list, version) = ($owner, $name, $version)")
+
+
 def current(tenant_param: str, name_param: str) -> str:
     """The predicate selecting the items of the list's current version."""
     return CURRENT.substitute(tenant=tenant_param, name=name_param)
+
+
+def current_bound(owner_param: str, name_param: str, version_param: str) -> str:
+    """The predicate selecting the items of a version resolved before the query."""
+    return CURRENT_BOUND.substitute(owner=owner_param, name=name_param, version=version_param)
 
 
 def ip_in_list(x: str, current: str) -> str:
