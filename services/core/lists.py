@@ -26,7 +26,7 @@ from typing import Any, Literal
 from services.core.clickhouse import Client, utc
 from services.core.errors import Invalid, NotFound
 from services.core.filters.ast import LIST_NAME, Node, list_references
-from services.core.filters.membership import MAX_SUFFIX_LABELS
+from services.core.filters.membership import MAX_SUFFIX_LABELS, ListVersion
 
 Kind = Literal["ip", "cidr", "name"]
 Match = Literal["exact", "suffix", "prefix", "contains"]
@@ -89,6 +89,14 @@ SELECT_HEADERS = """
     WHERE tenant IN ({tenant:String}, '') AND NOT deleted
     ORDER BY name, tenant DESC
     LIMIT 10000
+"""
+SELECT_CURRENT_VERSIONS = """
+    SELECT tenant, name, version FROM lists FINAL
+    WHERE tenant IN ({tenant:String}, '') AND name IN {names:Array(String)} AND NOT deleted
+"""
+SELECT_WITH_NETWORKS = """
+    SELECT DISTINCT tenant, list, version FROM list_items
+    WHERE tenant IN ({tenant:String}, '') AND list IN {names:Array(String)} AND kind = 'cidr'
 """
 SELECT_HEADER = """
     SELECT tenant, name, description, source, item_count, version, updated_at
@@ -290,26 +298,46 @@ def delete_list(ch: Client, tenant: str, name: str) -> None:
 
 def check_references(
     ch: Client, tenant: str, node: Node, expected: Iterable[str] = TENANT_LIST_NAMES
-) -> dict[str, tuple[str, int]]:
+) -> dict[str, ListVersion]:
     """Raise `Invalid` naming the first `field:@list` of `node` whose list the tenant does not
     have (neither its own nor a shipped one) and that is not one of the `expected` lists a
     tenant may not have filled yet (`TENANT_LISTS`, empty until filled): such a filter would
     silently match nothing. Every service that accepts a filter calls this.
 
-    Returns the current (owner tenant, version) of each referenced list that has one: a caller
-    may bind them into the compiled filter (`compile_filter(..., versions=...)`) instead of
+    Returns the current version of each referenced list that has one: a caller may bind them
+    into the compiled filter (`compile_filter(..., versions=...)`) instead of
     letting the SQL look them up."""
     terms = list_references(node)
     if not terms:
         return {}
-    visible = {info.name: (info.tenant, info.version) for info in list_names(ch, tenant)}
-    known = set(visible) | set(expected)
+    versions = current_versions(ch, tenant, {str(t.value) for t in terms})
     for term in terms:
-        if term.value not in known:
-            near = difflib.get_close_matches(str(term.value), sorted(known), n=2)
+        if term.value not in versions and term.value not in set(expected):
+            known = sorted({info.name for info in list_names(ch, tenant)} | set(expected))
+            near = difflib.get_close_matches(str(term.value), known, n=2)
             hint = f" — did you mean {' or '.join('@' + n for n in near)}?" if near else ""
             raise Invalid(
                 f"unknown list @{term.value}{term.at(value=True)}{hint} (GET /api/v1/lists)",
                 details={"list": term.value},
             )
-    return {str(t.value): visible[str(t.value)] for t in terms if str(t.value) in visible}
+    return versions
+
+
+def current_versions(ch: Client, tenant: str, names: Iterable[str]) -> dict[str, ListVersion]:
+    """The current version of each of `names` the tenant sees (its own list, else the shipped
+    one), and whether it holds networks."""
+    params = {"tenant": tenant, "names": sorted(names)}
+    found: dict[str, tuple[str, int]] = {}
+    rows = ch.query(SELECT_CURRENT_VERSIONS, parameters=params).result_rows
+    for owner, name, version in sorted(rows, key=lambda row: row[0] == ""):
+        found.setdefault(str(name), (str(owner), int(version)))
+    if not found:
+        return {}
+    with_networks = {
+        (str(owner), str(name), int(version))
+        for owner, name, version in ch.query(SELECT_WITH_NETWORKS, parameters=params).result_rows
+    }
+    return {
+        name: ListVersion(owner, version, (owner, name, version) in with_networks)
+        for name, (owner, version) in found.items()
+    }

@@ -24,6 +24,7 @@ from services.core import fields, host_filter, lists
 from services.core.clickhouse import Client, utc
 from services.core.errors import Invalid
 from services.core.filters import Compiled, Filter, parse_query, signature_hit_limits
+from services.core.filters.membership import ListVersion
 from services.core.host_fields import HOST_FIELDS
 from services.core.web import dumps
 from services.hunts import event_store
@@ -121,7 +122,7 @@ def compiled_filter(
     tenant: str,
     query: str | None,
     content: str | None,
-    versions: tuple[tuple[str, tuple[str, int]], ...] = (),
+    versions: tuple[tuple[str, ListVersion], ...] = (),
 ) -> Compiled:
     """The compiled filter of a definition, with the current versions of the lists it names
     bound (a list edit gives new versions, so a new cache entry)."""

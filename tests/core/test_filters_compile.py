@@ -12,6 +12,7 @@ from services.core import fields, lists
 from services.core.clickhouse import Client
 from services.core.errors import Invalid
 from services.core.filters import Filter, compile_filter, compile_for_events, parse_query
+from services.core.filters.membership import ListVersion
 
 TENANT = "acme"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -264,6 +265,7 @@ def with_lists(events: Client) -> Client:
     )
     lists.put_list(events, "", "dyndns", ["*.dyndns.org", "example.com"], "dynamic dns", "shipped")
     lists.put_list(events, "", "ports", ["22", "3389"])
+    lists.put_list(events, "", "addresses", ["8.8.8.8", "2001:db8::5"])  # no networks
     lists.put_list(events, "", "agents", [{"value": "Mozilla", "match": "prefix"}])
     lists.put_list(events, "other", "dyndns", ["github.com"])
     return events
@@ -275,6 +277,8 @@ def with_lists(events: Client) -> Client:
         ("dest_ip:@resolvers", {"dns1", "dns2", "tls1"}),
         ("NOT dest_ip:@resolvers", ALL - {"dns1", "dns2", "tls1"}),
         ("ip:@resolvers", {"dns1", "dns2", "tls1", "flow1"}),
+        ("dest_ip:@addresses", {"dns1", "tls1"}),
+        ("NOT dest_ip:@addresses", ALL - {"dns1", "tls1"}),
         ("dns.rrname:@dyndns", {"dns2"}),
         ("hostname_info.domain:@dyndns", {"dns1", "dns2"}),
         ("dest_port:@ports", {"flow1"}),
@@ -347,3 +351,16 @@ def test_parameters_never_collide_with_the_callers() -> None:
 def test_operators_a_kind_cannot_take_are_refused(query: str, message: str) -> None:
     with pytest.raises(Invalid, match=message):
         parse_query(query)
+
+
+def test_bound_lists_skip_the_network_branch_when_they_hold_no_networks() -> None:
+    ast = parse_query("dest_ip:@a AND NOT dest_ip:@b AND dest_ip:@unfilled")
+    versions = {"a": ListVersion("", 7, has_networks=False), "b": ListVersion("acme", 9)}
+    compiled = compile_filter(ast, fields.EVENT_FIELDS, TENANT, versions)
+    assert compiled.sql.count("kind = 'cidr'") > 0  # list b holds networks
+    assert "FROM lists" not in compiled.sql  # versions bound, not looked up
+    assert {7, 9} <= set(compiled.params.values())
+    a_only = compile_filter(parse_query("dest_ip:@a"), fields.EVENT_FIELDS, TENANT, versions)
+    assert "kind = 'cidr'" not in a_only.sql
+    unfilled = compile_filter(parse_query("dest_ip:@unfilled"), fields.EVENT_FIELDS, TENANT, {})
+    assert unfilled.sql == "0"

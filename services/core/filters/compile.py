@@ -57,15 +57,15 @@ def compile_filter(
     ast: Node,
     registry: fields.Registry,
     tenant: str,
-    versions: Mapping[str, tuple[str, int]] | None = None,
+    versions: Mapping[str, membership.ListVersion] | None = None,
 ) -> Compiled:
     """Compile an AST for `tenant` (lists and tags are read for this tenant).
 
     Without `versions`, the SQL looks up each list's current version when it runs (the compiled
-    text is good for as long as the definition is). With `versions` (list name → owner tenant and
-    version, as `lists.check_references` returns them), those versions are bound instead —
-    faster, good for one run — and a list without one matches nothing (a tenant list not
-    filled yet)."""
+    text is good for as long as the definition is). With `versions` (as
+    `lists.check_references` returns them), those versions are bound instead — faster, good for
+    one run; a list without networks skips the network branch, and a list without a version
+    matches nothing (a tenant list not filled yet)."""
     compiler = _Compiler(registry, tenant, versions)
     return Compiled(compiler.node(ast), compiler.params)
 
@@ -80,7 +80,7 @@ class _Compiler:
         self,
         registry: fields.Registry,
         tenant: str,
-        versions: Mapping[str, tuple[str, int]] | None = None,
+        versions: Mapping[str, membership.ListVersion] | None = None,
     ) -> None:
         self.registry = registry
         self.tenant = tenant
@@ -239,17 +239,21 @@ class _Compiler:
 
     def list_predicate(self, t: Term, field: fields.Field) -> Predicate:
         name = _text(t)
+        networks = True
         if self.versions is None:
             current = membership.current(self.tenant_param(), self.bind(name, "String"))
         elif name in self.versions:
-            owner, version = self.versions[name]
+            found = self.versions[name]
+            networks = found.has_networks
             current = membership.current_bound(
-                self.bind(owner, "String"), self.bind(name, "String"), self.bind(version, "UInt64")
+                self.bind(found.owner, "String"),
+                self.bind(name, "String"),
+                self.bind(found.version, "UInt64"),
             )
         else:
             return lambda x: "0"
         if field.kind == "ip":
-            return lambda x: membership.ip_in_list(x, current)
+            return lambda x: membership.ip_in_list(x, current, networks)
         if field.kind in ("int", "float"):
             return lambda x: membership.number_in_list(x, current)
         return lambda x: membership.name_in_list(x, current, field.case)

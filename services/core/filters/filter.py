@@ -9,6 +9,7 @@ from typing import Any
 from services.core import fields
 from services.core.filters.ast import MatchAll, Node, and_, to_text
 from services.core.filters.compile import Compiled, compile_filter
+from services.core.filters.membership import ListVersion
 from services.core.filters.stamus import parse_stamus
 from services.core.filters.text import parse_query
 
@@ -44,7 +45,7 @@ class Filter:
         self,
         tenant: str,
         registry: fields.Registry = fields.EVENT_FIELDS,
-        versions: Mapping[str, tuple[str, int]] | None = None,
+        versions: Mapping[str, ListVersion] | None = None,
     ) -> Compiled:
         return compile_filter(self.ast, registry, tenant, versions)
 

@@ -17,9 +17,20 @@ Scalar and IN subqueries repeat textually; ClickHouse computes each distinct one
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from string import Template
 
 MAX_SUFFIX_LABELS = 12
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    """A list's current version as resolved before a query (`lists.current_versions`)."""
+
+    owner: str  # the tenant holding it ('' for a shipped list)
+    version: int
+    has_networks: bool = True  # holds `cidr` items (else IP matching skips the network branch)
+
 
 # A scalar subquery: ClickHouse evaluates it once per query whatever the number of places it
 # appears in (the IN-subquery form read `lists FINAL` once per distinct enclosing subquery:
@@ -40,6 +51,7 @@ PREFIX = "toUInt8(128 - bitCount(bitXor(CAST(ip_first AS UInt128), CAST(ip_last 
 CIDR_PREFIXES = Template(
     "(SELECT groupUniqArray($prefix) FROM list_items WHERE $current AND kind = 'cidr')"
 )
+IP_ADDRESSES = Template("$x IN (SELECT ip_first FROM list_items WHERE $current AND kind = 'ip')")
 IP = Template(
     "($x IN (SELECT ip_first FROM list_items WHERE $current AND kind = 'ip')"
     " OR (notEmpty($prefixes) AND arrayExists(k -> (k, IPv6CIDRToRange($x, k).1) IN"
@@ -75,7 +87,9 @@ def current_bound(owner_param: str, name_param: str, version_param: str) -> str:
     return CURRENT_BOUND.substitute(owner=owner_param, name=name_param, version=version_param)
 
 
-def ip_in_list(x: str, current: str) -> str:
+def ip_in_list(x: str, current: str, networks: bool = True) -> str:
+    if not networks:
+        return IP_ADDRESSES.substitute(x=x, current=current)
     prefixes = CIDR_PREFIXES.substitute(prefix=PREFIX, current=current)
     return IP.substitute(x=x, current=current, prefixes=prefixes, prefix=PREFIX)
 
