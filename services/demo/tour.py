@@ -68,7 +68,8 @@ def headline_hunt(deps: Deps, token: str, start: str, end: str) -> HuntSummary:
 
 def _host_line(host: dict[str, Any]) -> str:
     names = ", ".join(host["hostnames"][:1]) or "?"
-    users = ", ".join(u["name"] for u in host["users"] if u["logged_in"]) or "-"
+    # one name per user, though Kerberos, NTLMSSP and RDP may each have seen it
+    users = ", ".join(dict.fromkeys(u["name"] for u in host["users"] if u["logged_in"])) or "-"
     return (
         f"      {host['ip']:<15} {names:<20} {host['events'] or 0:>5} events   users now: {users}"
     )
