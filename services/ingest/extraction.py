@@ -65,7 +65,8 @@ EVE_FIELDS: dict[str, str] = {
     "quic": "Tuple(sni String, version String, ja4 String)",
     "http": """Tuple(hostname String, url String, http_user_agent String, http_method String,
         http_content_type String, http_refer String, server String,
-        status Int64, length UInt64)""",
+        status Int64, length UInt64,
+        response_headers Array(Tuple(name String, value String)))""",
     "fileinfo": "Tuple(filename String, magic String, sha256 String, size UInt64)",
     "flow": """Tuple(bytes_toserver UInt64, bytes_toclient UInt64, pkts_toserver UInt64,
         pkts_toclient UInt64, age Int64, state String, reason String,
@@ -310,7 +311,10 @@ COLUMNS: dict[str, str] = {
     "http_status": _clamp("eve_http.status", 16),
     "http_content_type": "eve_http.http_content_type",
     "http_refer": "eve_http.http_refer",
-    "http_server": "eve_http.server",
+    # Suricata logs the Server header among `response_headers` (when headers are logged);
+    # some producers write `http.server`
+    "http_server": """if(eve_http.server != '', eve_http.server,
+        arrayFirst(h -> lower(h.name) = 'server', eve_http.response_headers).value)""",
     "http_length": "eve_http.length",
     "file_name": "eve_fileinfo.filename",
     "file_magic": "eve_fileinfo.magic",

@@ -287,6 +287,20 @@ def test_identity_columns_of_smb_ssh_rdp_ftp_pgsql_smtp_ether(ch: Client) -> Non
     assert (row["src_mac"], row["dest_mac"]) == ("00:11:22:33:44:55", "66:77:88:99:aa:bb")
 
 
+def test_http_server_header_from_the_logged_response_headers(ch: Client) -> None:
+    name = (
+        "CybercentreCanada__assemblyline-service-suricata__tests__files__alert_http__eve.json.jsonl"
+    )
+    line = next(
+        line
+        for line in (CORPUS / name).read_bytes().splitlines()
+        if b'{"name":"Server","value":"INetSim HTTP Server"}' in line
+    )
+    assert row_of(ch, line)["http_server"] == "INetSim HTTP Server"
+    custom = event_with(event_type="http", http={"server": "nginx", "response_headers": []})
+    assert row_of(ch, custom)["http_server"] == "nginx"
+
+
 def test_unknown_event_type_keeps_the_common_fields(ch: Client) -> None:
     raw = (
         b'{"timestamp":"2024-01-01T00:00:00.000001+0000","event_type":"futureproto",'
