@@ -51,7 +51,7 @@ POLICY_FIELDS = (
 )
 
 
-def policy_body(policy: PolicyInput | PolicyPatch) -> dict[str, Any]:
+def policy_body(policy: PolicyPatch) -> dict[str, Any]:
     """The REST body: the fields given, `threat` nested, `webhooks` a flag or webhook ids."""
     body: dict[str, Any] = {
         name: getattr(policy, name) for name in POLICY_FIELDS if getattr(policy, name) is not None
@@ -63,39 +63,6 @@ def policy_body(policy: PolicyInput | PolicyPatch) -> dict[str, Any]:
     elif policy.webhooks is not None:
         body["webhooks"] = policy.webhooks
     return body
-
-
-@strawberry.input(
-    description=(
-        "A policy: a filter (`query`, Stamus `content` or a `filterSet` id) and an `action` "
-        "(`tag` | `declare` | `suppress`) with that action's options. `webhookIds` restricts "
-        "declarations to those webhooks; `webhooks: false` sends none."
-    )
-)
-class PolicyInput:
-    action: str
-    query: str | None = None
-    content: JSON | None = None
-    filter_set: str | None = None
-    description: str | None = None
-    enabled: bool | None = None
-    position: int | None = None
-    comment: str | None = None
-    tag: str | None = None
-    type: str | None = None
-    threat: ThreatInput | None = None
-    offender_key: str | None = None
-    victim_key: str | None = None
-    victim_type: str | None = None
-    track_offender: bool | None = None
-    track_victim: bool | None = None
-    webhooks: bool | None = None
-    webhook_ids: list[strawberry.ID] | None = None
-    history: bool | None = None
-    history_webhooks: bool | None = None
-
-    def body(self) -> dict[str, Any]:
-        return policy_body(self)
 
 
 @strawberry.input(description="Changes to a policy; absent fields stay as they are.")
@@ -123,6 +90,17 @@ class PolicyPatch:
 
     def body(self) -> dict[str, Any]:
         return policy_body(self)
+
+
+@strawberry.input(
+    description=(
+        "A policy: a filter (`query`, Stamus `content` or a `filterSet` id) and an `action` "
+        "(`tag` | `declare` | `suppress`) with that action's options. `webhookIds` restricts "
+        "declarations to those webhooks; `webhooks: false` sends none."
+    )
+)
+class PolicyInput(PolicyPatch):
+    action: str  # required here; every other field as in PolicyPatch
 
 
 @strawberry.input(description="A historical backfill of a policy (default range: the service's).")
