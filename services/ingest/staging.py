@@ -83,11 +83,11 @@ class StagedBatch:
     def parse(self, max_line_bytes: int) -> None:
         """Compute the events columns of every staged line; the lines table is freed after."""
         self.ch.command(
-            f"CREATE TABLE {self.parsed} ENGINE = Memory AS {self.sql(PARSE_SELECT)}",
+            self.sql(CREATE_PARSED),
             parameters={"max_line_bytes": max_line_bytes},
             settings=PARALLEL,
         )
-        self.ch.command(f"DROP TABLE {self.lines}")
+        self.ch.command(self.sql(DROP_LINES))
 
     def enrich(self, networks: NetworkMap) -> None:
         """Answer the batch's lookups: domain breakdowns and network placements."""
@@ -122,18 +122,12 @@ class StagedBatch:
         ]
 
     def create(self) -> None:
-        self.ch.command(f"CREATE TABLE {self.lines} ({extraction.LINE_COLUMNS}) ENGINE = Memory")
-        self.ch.command(
-            f"CREATE TABLE {self.names} (key String, name {NAME_INFO}, refer {REFER_INFO})"
-            " ENGINE = Join(ANY, LEFT, key)"
-        )
-        self.ch.command(
-            f"CREATE TABLE {self.ips} (key String, place {PLACE}) ENGINE = Join(ANY, LEFT, key)"
-        )
+        for statement in (CREATE_LINES, CREATE_NAMES, CREATE_IPS):
+            self.ch.command(self.sql(statement))
 
     def drop(self) -> None:
-        for table in (self.lines, self.parsed, self.names, self.ips):
-            self.ch.command(f"DROP TABLE IF EXISTS {table}")
+        for statement in DROP_ALL:
+            self.ch.command(self.sql(statement))
 
 
 @contextmanager
@@ -209,6 +203,19 @@ LOOKUPS = """
 NAME_INFO = "Tuple(" + ", ".join(f"{f} String" for f in _HOSTNAME_INFO) + ", is_ip Bool)"
 REFER_INFO = "Tuple(" + ", ".join(f"{f} String" for f in _REFER_INFO) + ")"
 PLACE = "Tuple(ip String, net String, department String, internal Bool)"
+
+# The per-batch tables (`StagedBatch.sql` fills in their names; nothing else is interpolated).
+CREATE_LINES = "CREATE TABLE __LINES__ (" + extraction.LINE_COLUMNS + ") ENGINE = Memory"
+CREATE_PARSED = "CREATE TABLE __PARSED__ ENGINE = Memory AS " + PARSE_SELECT
+CREATE_NAMES = (
+    "CREATE TABLE __NAMES__ (key String, name " + NAME_INFO + ", refer " + REFER_INFO + ")"
+    " ENGINE = Join(ANY, LEFT, key)"
+)
+CREATE_IPS = "CREATE TABLE __IPS__ (key String, place " + PLACE + ") ENGINE = Join(ANY, LEFT, key)"
+DROP_LINES = "DROP TABLE IF EXISTS __LINES__"
+DROP_ALL = tuple(
+    "DROP TABLE IF EXISTS " + table for table in ("__LINES__", "__PARSED__", "__NAMES__", "__IPS__")
+)
 
 # one lookup per key and row; the columns read the tuple it returns
 _LOOKUPS = {
