@@ -29,6 +29,8 @@ reads the answers from per-batch lookup tables (`joinGet`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # The EVE fields promoted to columns, read by one JSONExtract per line: top-level key → type.
 # Absent keys take the type's default; a key of another JSON type than asked is converted (see
 # the module docstring). Each becomes a column `eve_<key>` of the staged lines.
@@ -124,8 +126,8 @@ PROTOCOLS = {
 _NAMES_BY_UPPER = {name.upper(): name for name in PROTOCOLS.values()} | {"ICMPV6": "IPv6-ICMP"}
 
 
-def _strings(values: object) -> str:
-    return "[" + ", ".join(f"'{v}'" for v in values) + "]"  # type: ignore[attr-defined]
+def _strings(values: Iterable[str]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
 
 
 def _proto() -> str:

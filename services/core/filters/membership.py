@@ -52,10 +52,9 @@ CIDR_PREFIXES = Template(
     "(SELECT groupUniqArray($prefix) FROM list_items WHERE $current AND kind = 'cidr')"
 )
 IP_ADDRESSES = Template("$x IN (SELECT ip_first FROM list_items WHERE $current AND kind = 'ip')")
-IP = Template(
-    "($x IN (SELECT ip_first FROM list_items WHERE $current AND kind = 'ip')"
-    " OR (notEmpty($prefixes) AND arrayExists(k -> (k, IPv6CIDRToRange($x, k).1) IN"
-    " (SELECT $prefix, ip_first FROM list_items WHERE $current AND kind = 'cidr'), $prefixes)))"
+IP_NETWORKS = Template(
+    "(notEmpty($prefixes) AND arrayExists(k -> (k, IPv6CIDRToRange($x, k).1) IN"
+    " (SELECT $prefix, ip_first FROM list_items WHERE $current AND kind = 'cidr'), $prefixes))"
 )
 NAME = Template(
     "($x != '' AND ((has($matches, 'exact') AND $x IN (SELECT $value FROM list_items"
@@ -88,10 +87,12 @@ def current_bound(owner_param: str, name_param: str, version_param: str) -> str:
 
 
 def ip_in_list(x: str, current: str, networks: bool = True) -> str:
+    addresses = IP_ADDRESSES.substitute(x=x, current=current)
     if not networks:
-        return IP_ADDRESSES.substitute(x=x, current=current)
+        return addresses
     prefixes = CIDR_PREFIXES.substitute(prefix=PREFIX, current=current)
-    return IP.substitute(x=x, current=current, prefixes=prefixes, prefix=PREFIX)
+    in_networks = IP_NETWORKS.substitute(x=x, current=current, prefixes=prefixes, prefix=PREFIX)
+    return "(" + addresses + " OR " + in_networks + ")"
 
 
 def number_in_list(x: str, current: str) -> str:
