@@ -147,14 +147,7 @@ def bench_backfill(ch: Client, total: int) -> None:
     start = end - timedelta(hours=24)
     took = generate(ch, total, start, end - start)
     print(f"generated {total:,} events in the engine in {took:.1f} s")
-    body = PolicyCreate(
-        action="declare",
-        query=QUERY,
-        type="doc",
-        threat=ThreatSpec(name="Public DNS"),
-        offender_key="src_ip",
-        webhooks=False,
-    )
+    body = public_dns_doc(webhooks=False)
     policy = policies.create_policy(ch, principal(TENANT), body)
     compiled = policies.compile_policy(policy)
     scope = (
@@ -255,17 +248,22 @@ def dns_line(src: str, at: datetime) -> bytes:
     )
 
 
-def bench_latency(deps: Deps, receiver: Receiver, trials: int) -> None:
-    tenant = "latency"
-    hook = new_webhook(deps.ch, tenant, receiver.url)
-    body = PolicyCreate(
+def public_dns_doc(webhooks: bool | list[uuid.UUID]) -> PolicyCreate:
+    """The Declaration of Compromise both benches use: Public DNS queries, per source IP."""
+    return PolicyCreate(
         action="declare",
         query=QUERY,
         type="doc",
         threat=ThreatSpec(name="Public DNS"),
         offender_key="src_ip",
-        webhooks=[hook.id],
+        webhooks=webhooks,
     )
+
+
+def bench_latency(deps: Deps, receiver: Receiver, trials: int) -> None:
+    tenant = "latency"
+    hook = new_webhook(deps.ch, tenant, receiver.url)
+    body = public_dns_doc(webhooks=[hook.id])
     policies.create_policy(deps.ch, principal(tenant), body)
     pipeline = Pipeline(deps.ch, tenant, "bench", NetworkMap.default())
     latencies = []
