@@ -5,47 +5,33 @@
   e.g. by the embedded CLI). Idempotent: a batch is re-sent until a send succeeds. Run it
   periodically (Celery beat) or once after an offline ingest.
 
-The tasks need a ClickHouse client: `bind(deps)` hands them the process's client; without it,
-one is opened from `Settings()` on first use — never at import.
+The tasks need a ClickHouse client: `bind(deps)` hands them the process's client
+(`core.task_client`).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from celery import Task, shared_task
 
-from services.core import clickhouse
-from services.core.clickhouse import Client
 from services.core.deps import Deps
-from services.core.settings import Settings
+from services.core.task_client import TaskClient
 from services.ingest import dispatch, store
 
 REDISPATCH_BATCHES = "ingest.redispatch_batches"
 
-_client: Client | None = None
-_lock = threading.Lock()
+_client = TaskClient()
 
 
 def bind(deps: Deps) -> None:
     """Use this process's client in the tasks (embedded mode, worker start)."""
-    global _client
-    with _lock:
-        _client = deps.ch
-
-
-def client() -> Client:
-    global _client
-    with _lock:
-        if _client is None:
-            _client = clickhouse.connect(Settings().clickhouse_dsn())
-        return _client
+    _client.bind(deps.ch)
 
 
 @shared_task(bind=True, name=REDISPATCH_BATCHES, acks_late=True)
 def redispatch_batches(self: Task[Any, Any], tenant: str | None = None) -> dict[str, int]:
-    ch = client()
+    ch = _client.get()
     tenants = [tenant] if tenant else store.tenants_with_undispatched(ch)
     totals: dict[str, int] = {}
     for name in tenants:
