@@ -1,9 +1,13 @@
-"""Host insights benchmark: what the materialized view costs at insert, and how fast the host
-document and "hosts with logged-in users among the Public DNS hunt" answer.
+"""Host insights benchmark: what rolling host insights up costs ingest, how fast the rollup
+runs, and how fast the host document and "hosts with logged-in users among the Public DNS hunt"
+answer.
 
-Events are synthesized by the engine (`INSERT ... SELECT ... FROM numbers()`), so the view fires
-exactly as it does for ingest batches, without Python decoding in the way. The data directory
-is cached: a second run with the same sizes reuses the events.
+Events are synthesized by the engine (`INSERT ... SELECT ... FROM numbers()`) in 100,000-row
+batches, each stored with its own `ingest_batch` and registered in `ingest_batches` as the
+ingest pipeline does, so the rollup (`services/hosts/rollup.py`) sees them exactly as it sees
+ingested batches, without Python decoding in the way. The insert part runs in a child process
+on a fresh engine; the query part's data directory is cached (a second run with the same sizes
+reuses the events and their rollup).
 
     .venv/bin/python bench/hosts.py                       # 128,000 hosts, 10M events
     .venv/bin/python bench/hosts.py --hosts 20000 --events 1000000 --insert-rows 300000
@@ -14,8 +18,12 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
+import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv6Address
 from pathlib import Path
@@ -24,12 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.core import clickhouse, lists, migrate
 from services.core.clickhouse import Client
-from services.hosts import document, search, store
+from services.hosts import document, rollup, search, store
 
 TENANT = "bench"
 BATCH = 100_000
-MV_FILE = "0032_lean_host_attributes_mv"
-PROJECTION_NAMES = ("by_src_ip", "by_dest_ip")  # 0033
 PUBLIC_DNS = "event_type:dns AND dest_ip:@public_resolvers"
 
 # One synthetic event per number: 50% dns (3% of them to 8.8.8.8), 20% flow, 15% tls, 10% http,
@@ -80,89 +86,119 @@ def insert_synthetic(
     )
 
 
+def store_batch(ch: Client, stage: int) -> None:
+    """Store the rows staged in `bench_stage_<stage>` as one ingest batch: into `events` with a
+    batch id, registered in `ingest_batches` (as `Pipeline.ingest` does)."""
+    params = {"stage": f"bench_stage_{stage}", "batch": uuid.uuid4()}
+    ch.command(
+        "INSERT INTO events SELECT * REPLACE ({batch:UUID} AS ingest_batch)"
+        " FROM {stage:Identifier}",
+        parameters=params,
+        settings=INSERT_SETTINGS,
+    )
+    ch.command(
+        "INSERT INTO ingest_batches (tenant, batch_id, source, sensor, event_type, accepted,"
+        " first_ts, last_ts)"
+        " SELECT tenant, {batch:UUID}, 'bench', sensor, event_type, count(), min(ts), max(ts)"
+        " FROM {stage:Identifier} GROUP BY tenant, sensor, event_type",
+        parameters=params,
+        settings={"async_insert": 0},
+    )
+
+
 def ensure_events(ch: Client, hosts: int, events: int, end: datetime) -> None:
     have = ch.query(
         "SELECT count() FROM events WHERE tenant = {t:String}", parameters={"t": TENANT}
     ).result_rows[0][0]
-    if have == events:
-        print(f"events: reusing {have:,} cached events")
+    if have == events and not rollup.pending(ch, TENANT):
+        print(f"events: reusing {have:,} cached events, rolled up")
         return
-    for table in ("events", "host_attributes"):
-        ch.command(f"TRUNCATE TABLE {table}")
+    for table in ("events", "host_attributes", "host_rollups", "ingest_batches", "bench_stage_0"):
+        ch.command(f"TRUNCATE TABLE IF EXISTS {table}")
+    ch.command("CREATE TABLE IF NOT EXISTS bench_stage_0 AS events ENGINE = Memory")
     began = time.perf_counter()
     for start in range(0, events, BATCH):
-        insert_synthetic(ch, "events", hosts, start, min(BATCH, events - start), end)
+        insert_synthetic(ch, "bench_stage_0", hosts, start, min(BATCH, events - start), end)
+        store_batch(ch, 0)
+        ch.command("TRUNCATE TABLE bench_stage_0")
+    ch.command("DROP TABLE bench_stage_0")
     took = time.perf_counter() - began
-    print(f"events: generated {events:,} for {hosts:,} hosts in {took:.0f} s (with the view)")
+    print(f"events: generated {events:,} for {hosts:,} hosts in {took:.0f} s")
+    began = time.perf_counter()
+    batches = rollup.roll_up_pending(ch, TENANT)
+    took = time.perf_counter() - began
+    print(f"rollup: {batches} batches in {took:.0f} s ({events / took:,.0f} events/s)")
     ch.command("OPTIMIZE TABLE host_attributes FINAL")
 
 
-def insert_cost(ch: Client, hosts: int, rows: int, end: datetime) -> None:
-    """Insert throughput into an events copy without and with the view and the projections."""
-    migration = next(m for m in migrate.migrations() if m.name == MV_FILE)
-    mv = next(s for s in migration.statements() if s.startswith("CREATE"))
-    ch.command("DROP TABLE IF EXISTS bench_stage")
-    ch.command("CREATE TABLE bench_stage AS events ENGINE = MergeTree ORDER BY tuple()")
-    for start in range(0, rows, BATCH):
-        insert_synthetic(ch, "bench_stage", hosts, start, min(BATCH, rows - start), end)
+def insert_cost(hosts: int, rows: int, end: datetime) -> None:
+    """In a fresh engine: insert throughput into `events` alone, and while a second connection
+    rolls the stored batches up as they land (as a worker does); the rollup's own rate."""
+    with tempfile.TemporaryDirectory(prefix="sightline-bench-hosts-") as scratch:
+        ch = clickhouse.connect(f"chdb://{scratch}")
+        roller = clickhouse.connect(f"chdb://{scratch}")
+        migrate.migrate(ch)
+        stages = range(0, (rows + BATCH - 1) // BATCH)
+        for stage in stages:  # each batch staged apart, in memory
+            ch.command(f"CREATE TABLE bench_stage_{stage} AS events ENGINE = Memory")
+            count = min(BATCH, rows - stage * BATCH)
+            insert_synthetic(ch, f"bench_stage_{stage}", hosts, stage * BATCH, count, end)
 
-    def setup(variant: str) -> None:
-        for name in ("bench_mv", "bench_events", "bench_hosts"):
-            ch.command(f"DROP TABLE IF EXISTS {name}")
-        ch.command("CREATE TABLE bench_events AS events")  # with the projections of 0033
-        if variant not in ("projections", "view_projections"):
-            for name in PROJECTION_NAMES:
-                ch.command(f"ALTER TABLE bench_events DROP PROJECTION {name}")
-        if variant.startswith("view"):
-            ch.command("CREATE TABLE bench_hosts AS host_attributes")
-            if variant == "view_no_projection":
-                ch.command("ALTER TABLE bench_hosts DROP PROJECTION by_attribute")
-            ch.command(
-                mv.replace("host_attributes_mv TO host_attributes", "bench_mv TO bench_hosts")
-                .replace("FROM events", "FROM bench_events")
-                .rstrip()
-                .rstrip(";")
-            )
+        def reset() -> None:
+            for table in ("events", "host_attributes", "host_rollups", "ingest_batches"):
+                ch.command(f"TRUNCATE TABLE {table}")
 
-    def run(variant: str) -> float:
-        setup(variant)
-        began = time.perf_counter()
-        for start in range(0, rows, BATCH):
-            ch.command(
-                "INSERT INTO bench_events SELECT * FROM bench_stage"
-                " LIMIT {n:UInt64} OFFSET {a:UInt64}",
-                parameters={"a": start, "n": BATCH},
-                settings=INSERT_SETTINGS,
-            )
-        return rows / (time.perf_counter() - began)
+        def insert_all() -> float:
+            began = time.perf_counter()
+            for stage in stages:
+                store_batch(ch, stage)
+            return time.perf_counter() - began
 
-    rates: dict[str, list[float]] = {
-        "plain": [],
-        "view": [],
-        "view_no_projection": [],
-        "projections": [],
-        "view_projections": [],
-    }
-    for _ in range(3):  # interleaved: the machine is shared, medians of alternating runs
-        for variant in rates:
-            rates[variant].append(run(variant))
-    plain = statistics.median(rates["plain"])
-    labels = {
-        "view": "events + host_attributes_mv",
-        "view_no_projection": "... without by_attribute",
-        "projections": "events + ip projections",
-        "view_projections": "events + view + projections",
-    }
-    print(f"insert {rows:,} rows in {BATCH:,}-row batches (median of 3, rows/s):")
-    print(f"  {'events alone':<30} {plain:>10,.0f}")
-    for variant, label in labels.items():
-        rate = statistics.median(rates[variant])
-        print(
-            f"  {label:<30} {rate:>10,.0f}  ({rate / plain:.2f}x, "
-            f"cost {100 * (1 - rate / plain):.0f}%)"
-        )
-    for name in ("bench_mv", "bench_events", "bench_hosts", "bench_stage"):
-        ch.command(f"DROP TABLE IF EXISTS {name}")
+        def alone() -> tuple[float, float]:
+            reset()
+            inserted = insert_all()
+            began = time.perf_counter()
+            rollup.roll_up_pending(roller, TENANT)
+            return rows / inserted, rows / (time.perf_counter() - began)
+
+        def concurrently() -> tuple[float, float]:
+            reset()
+            done = threading.Event()
+
+            def follow() -> None:  # a worker: roll up whatever is pending, until told to stop
+                while not done.is_set():
+                    if not rollup.roll_up_pending(roller, TENANT):
+                        time.sleep(0.05)
+                rollup.roll_up_pending(roller, TENANT)
+
+            worker = threading.Thread(target=follow)
+            began = time.perf_counter()
+            worker.start()
+            inserted = insert_all()
+            done.set()
+            worker.join()
+            return rows / inserted, rows / (time.perf_counter() - began)
+
+        plain, rolled, ingest, both = [], [], [], []
+        for _ in range(3):  # interleaved: medians of alternating runs
+            insert_rate, rollup_rate = alone()
+            plain.append(insert_rate)
+            rolled.append(rollup_rate)
+            insert_rate, end_to_end = concurrently()
+            ingest.append(insert_rate)
+            both.append(end_to_end)
+        base = statistics.median(plain)
+        print(f"insert {rows:,} rows in {BATCH:,}-row batches (median of 3, events/s):")
+        print(f"  {'events alone':<44} {base:>10,.0f}")
+        for label, rates in (
+            ("events, a worker rolling up meanwhile", ingest),
+            ("events and their rollup, both done", both),
+        ):
+            rate = statistics.median(rates)
+            print(f"  {label:<44} {rate:>10,.0f}  (cost {100 * (1 - rate / base):.0f}%)")
+        print(f"  {'rollup alone (after the inserts)':<44} {statistics.median(rolled):>10,.0f}")
+        roller.close()
+        ch.close()
 
 
 def p50(samples: list[float]) -> str:
@@ -179,10 +215,9 @@ def query_latency(ch: Client, hosts: int, end: datetime, trials: int) -> None:
         ip = _host(rng.randrange(hosts))
         began = time.perf_counter()
         rows = store.host_rows(ch, TENANT, ip, far, end, 100, 30)
-        extra = store.read_time_rows(ch, TENANT, ip, far, end, 100, 30)
-        document.host_document(ip, rows, extra, end, 3600, 100)
+        document.host_document(ip, rows, end, 3600, 100)
         took.append(time.perf_counter() - began)
-    print(f"host document ({len(rows)} + {len(extra)} attribute values): {p50(took)}")
+    print(f"host document ({len(rows)} attribute values): {p50(took)}")
 
     took = []
     found = 0
@@ -243,13 +278,19 @@ def main() -> int:
     )
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--data-dir", default=".sightline/bench-hosts")
+    parser.add_argument("--insert-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    data = Path(args.data_dir) / f"{args.hosts}-{args.events}"
+    end = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    if args.insert_only:  # the child process of the insert part (chDB: one engine per process)
+        insert_cost(args.hosts, args.insert_rows, end)
+        return 0
+    if args.insert_rows:
+        child = [sys.executable, __file__, "--insert-only"]
+        child += ["--hosts", str(args.hosts), "--insert-rows", str(args.insert_rows)]
+        subprocess.run(child, check=True)
+    data = Path(args.data_dir) / f"{args.hosts}-{args.events}-rollup"
     ch = clickhouse.connect(f"chdb://{data.resolve()}")
     migrate.migrate(ch)
-    end = datetime(2026, 11, 30, 12, tzinfo=UTC)
-    if args.insert_rows:
-        insert_cost(ch, args.hosts, args.insert_rows, end)
     ensure_events(ch, args.hosts, args.events, end)
     query_latency(ch, args.hosts, end, args.trials)
     return 0

@@ -140,6 +140,7 @@ def prepare(deps: Deps, start_worker: bool = True) -> None:
     from services.core import auth, migrate
     from services.core.queue import start_embedded_worker
     from services.escalation import tasks as escalation_tasks
+    from services.hosts import tasks as hosts_tasks
     from services.hunts.shipped_lists import install_shipped
     from services.ingest import tasks as ingest_tasks
 
@@ -156,6 +157,8 @@ def prepare(deps: Deps, start_worker: bool = True) -> None:
         )
     escalation_tasks.bind(deps)
     ingest_tasks.bind(deps)
+    hosts_tasks.bind(deps)
     if start_worker and not settings.redis_url:
         start_embedded_worker(deps.celery)
         deps.celery.send_task("ingest.redispatch_batches")
+        deps.celery.send_task(hosts_tasks.ROLL_UP_BATCHES)

@@ -18,6 +18,7 @@ from services.core.deps import Deps
 from services.core.queue import make_celery
 from services.core.settings import Settings
 from services.escalation import tasks as escalation_tasks
+from services.hosts import tasks as hosts_tasks
 from services.ingest import tasks as ingest_tasks
 
 settings = Settings()
@@ -30,3 +31,4 @@ def bind_tasks(**_: Any) -> None:
     deps = Deps(ch=ch, settings=settings, celery=app)
     escalation_tasks.bind(deps)
     ingest_tasks.bind(deps)
+    hosts_tasks.bind(deps)

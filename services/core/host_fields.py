@@ -8,7 +8,7 @@ window of the reference time) and `role` (from `role_evidence`, by `ROLES`).
 
 Lives in core so that the hunts service can restrict event queries by host (`host_filter`)
 without importing the hosts service. The attribute catalog is `services/hosts/attributes.py`;
-the attributes are written by the materialized view of migration 0031.
+the attributes are rolled up from each stored ingest batch (`services/hosts/rollup.py`).
 """
 
 from __future__ import annotations
@@ -22,27 +22,7 @@ USER_ATTRIBUTES = ("krb5_user", "ntlmssp_user", "rdp_cookie", "ftp_user", "pgsql
 HOSTNAME_ATTRIBUTES = ("dhcp_hostname", "ntlmssp_host", "krb5_host", "ptr_name", "tls_cn")
 IDENTIFIER = re.compile(r"^[a-z0-9_]+$")
 
-# Attributes not stored per host (host_attributes_mv, 0032): computed from a host's events when
-# its document is read. A host query over every host cannot match them (`host_filter` refuses
-# them). `client_peer` is stored for proxy-port clients only (the proxy role needs them), and
-# `dns_port` only for ports other than 53: neither is complete enough to search on.
-DOCUMENT_ONLY_ATTRIBUTES = frozenset(
-    {
-        "client_peer",
-        "server_peer",
-        "peer_network",
-        "queried_domain",
-        "tls_sni",
-        "tls_sni_served",
-        "tls_domain",
-        "http_host",
-        "http_domain",
-        "quic_sni",
-        "file_sha256",
-        "traffic",
-    }
-)
-
+PROXY_CLIENT = "proxy_client"  # clients of its proxy ports: the proxy role counts them
 LOGGED_IN = "logged_in"
 ROLE = "role"
 
@@ -124,7 +104,7 @@ def role_sql(rule: RoleRule) -> str:
     def has(e: str) -> str:
         found = f"countIf(attribute = 'role_evidence' AND value = {_literal(e)}) > 0"
         if e == rule.counted and rule.min_clients:
-            clients = f"uniqExactIf(value, attribute = 'client_peer') >= {int(rule.min_clients)}"
+            clients = f"uniqExactIf(value, attribute = '{PROXY_CLIENT}') >= {int(rule.min_clients)}"
             return f"({found} AND {clients})"
         return found
 
@@ -134,7 +114,7 @@ def role_sql(rule: RoleRule) -> str:
     return "(" + " AND ".join(parts) + ")"
 
 
-ROLE_ATTRIBUTES = ("role_evidence", "client_peer")
+ROLE_ATTRIBUTES = ("role_evidence", PROXY_CLIENT)
 
 
 def _h(

@@ -136,30 +136,9 @@ class _Compiler:
 
 def compile_host_query(node: ast.Node, tenant: str, prefix: str = "h") -> HostCondition:
     """The per-host aggregate condition of a host query (without the time / tenant bounds)."""
-    refuse_document_only_fields(node)
     compiler = _Compiler(tenant, prefix)
     having = compiler.node(node)
     return HostCondition(having, compiler.params, compiler.attributes)
-
-
-def refuse_document_only_fields(node: ast.Node) -> None:
-    """`Invalid` for a host field whose attributes are computed only when one host's document is
-    read (peers, queried domains, SNIs, HTTP hosts, files): they are not stored per host, so a
-    host query cannot match them; the event query (`query=`) finds the hosts behind them."""
-    if isinstance(node, ast.Term) and node.field is not None:
-        found = host_fields.host_field(node.field, node.at())
-        if found.attributes and set(found.attributes) <= host_fields.DOCUMENT_ONLY_ATTRIBUTES:
-            name = found.field.name
-            raise Invalid(
-                f"host field {name!r}{node.at()} is computed when a host's document is read and "
-                f"cannot be searched over every host; search the events instead "
-                f"(query={name}:...) to get the hosts behind them"
-            )
-    elif isinstance(node, ast.Not):
-        refuse_document_only_fields(node.item)
-    elif isinstance(node, ast.And | ast.Or):
-        for item in node.items:
-            refuse_document_only_fields(item)
 
 
 MATCHING_HOSTS = """

@@ -14,7 +14,7 @@ from celery import Celery
 
 from services.core.settings import Settings
 
-TASK_MODULES = ["services.ingest.tasks", "services.escalation.tasks"]
+TASK_MODULES = ["services.ingest.tasks", "services.escalation.tasks", "services.hosts.tasks"]
 
 
 def make_celery(settings: Settings, name: str = "sightline") -> Celery:
@@ -32,10 +32,12 @@ def make_celery(settings: Settings, name: str = "sightline") -> Celery:
         worker_hijack_root_logger=False,
         worker_redirect_stdouts=False,  # the embedded worker shares the server's stdout
         timezone="UTC",
-        # Re-send policy application for batches stored while no broker answered (the
-        # distributed worker runs beat with -B; the embedded server sends it once at start).
+        # Catch up with batches stored while no broker answered or no worker ran: re-send
+        # policy application, roll host insights up (the distributed worker runs beat with -B;
+        # the embedded server sends both once at start).
         beat_schedule={
-            "redispatch-batches": {"task": "ingest.redispatch_batches", "schedule": 300.0}
+            "redispatch-batches": {"task": "ingest.redispatch_batches", "schedule": 300.0},
+            "roll-up-hosts": {"task": "hosts.roll_up_batches", "schedule": 60.0},
         },
     )
     if not settings.redis_url:

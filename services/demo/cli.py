@@ -5,7 +5,8 @@
 
 Steps, each a small function: `generate_step` writes the EVE file and `ground_truth.json`
 beside it; `setup_step` migrates the engine and loads the organization's named networks and
-tenant lists (approved resolvers, internal suffixes, ...); `ingest_step` stores the file;
+tenant lists (approved resolvers, internal suffixes, ...); `ingest_step` stores the file and
+rolls its batches up into host insights (a worker does that after each batch when serving);
 `summary_step` prints where to go and what was planted; `serve_step` runs the all-in-one
 server. It is an entry point: it wires the ingest service and the all-in-one server together.
 """
@@ -29,6 +30,7 @@ from services.demo import tour
 from services.demo.generator import write_eve
 from services.demo.organization import AD_DOMAIN, COMPANY, Organization
 from services.demo.scenarios import GroundTruth
+from services.hosts import rollup
 from services.ingest import networks
 from services.ingest.cli import Reporter
 from services.ingest.ingestion import IngestSummary, ingest_file
@@ -151,9 +153,11 @@ def setup_step(deps: Deps, tenant: str, org: Organization) -> str:
 def ingest_step(deps: Deps, tenant: str, path: Path) -> IngestSummary:
     reporter = Reporter(sys.stderr, False, path.stat().st_size)
     try:
-        return ingest_file(deps.ch, tenant, path, progress=reporter, source="demo")
+        ingested = ingest_file(deps.ch, tenant, path, progress=reporter, source="demo")
     finally:
         reporter.close()
+    rollup.roll_up_pending(deps.ch, tenant)
+    return ingested
 
 
 def summary_step(

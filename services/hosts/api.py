@@ -76,13 +76,9 @@ async def get_host(request: Request) -> Response:
             f"host {document.ip_text(ip)} has no events between {start.isoformat()} "
             f"and {end.isoformat()}"
         )
-    read_time = store.read_time_rows(
-        deps.ch, principal.tenant, ip, start, end, per_attribute, deps.settings.query_timeout_s
-    )
     host = document.host_document(
         ip,
         rows,
-        read_time,
         reference_time(request, end),
         deps.settings.logged_in_window_s,
         per_attribute,

@@ -2,10 +2,9 @@
 
 Each attribute has a name (the `attribute` column), a description, the events columns it comes
 from (`source`) and a kind that groups it in the host document (identity, user, service, client,
-dns, activity). Most are recorded at insert time by `host_attributes_mv` (migration 0032) and are
-searchable over every host; the high-cardinality, per-flow ones (`read_time=True`: peers, queried
-domains, SNIs, HTTP hosts, files, traffic) are computed from `events` when one host's document is
-read (`store.READ_TIME`). Derived facts (roles, logged-in users, hostnames) are computed when read.
+dns, activity). All are rolled up from each stored ingest batch into `host_attributes`
+(`rollup.py`), so every one is in host documents and searchable over every host. Derived facts
+(roles, logged-in users, hostnames) are computed when read.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ class Attribute:
     kind: Kind
     source: str
     description: str
-    read_time: bool = False
 
 
 ATTRIBUTES: tuple[Attribute, ...] = (
@@ -55,84 +53,46 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("tls_subject_served", "service", "tls.subject", "certificate subject it serves"),
     Attribute("tls_issuer_served", "service", "tls.issuerdn", "certificate issuer it serves"),
     Attribute("tls_fingerprint_served", "service", "tls.fingerprint", "certificate fingerprint"),
-    Attribute(
-        "tls_sni_served",
-        "service",
-        "tls.sni as server",
-        "names clients asked it for",
-        read_time=True,
-    ),
+    Attribute("tls_sni_served", "service", "tls.sni as server", "names clients asked it for"),
     Attribute("ja3s", "service", "tls.ja3s.hash", "JA3S of its TLS server hellos"),
     Attribute("ssh_server", "service", "ssh.server.software_version", "SSH server software"),
     Attribute("hassh_server", "service", "ssh.server.hassh", "HASSH server fingerprint"),
     Attribute("smb_dialect", "service", "smb.dialect", "SMB dialects it negotiated"),
     Attribute("smb_share_served", "service", "smb.share as server", "SMB shares it serves"),
+    Attribute("client_peer", "service", "flow src_ip as server", "clients that connected to it"),
     Attribute(
-        "client_peer",
+        "proxy_client",
         "service",
-        "flow src_ip as server (stored: proxy ports only)",
-        "clients that connected to it",
-        read_time=True,
+        "flow src_ip as server on 3128 / 8080",
+        "clients of its proxy ports (the HTTP proxy role counts them)",
     ),
     # what it uses as a client
     Attribute(
         "client_app", "client", "app_proto as client (answered)", "protocols it uses as a client"
     ),
     Attribute("user_agent", "client", "http.http_user_agent", "HTTP user agents"),
-    Attribute("http_host", "client", "http.hostname", "HTTP hosts it requested", read_time=True),
+    Attribute("http_host", "client", "http.hostname", "HTTP hosts it requested"),
     Attribute("ja3", "client", "tls.ja3.hash", "JA3 of its TLS client hellos"),
     Attribute("ja4", "client", "tls.ja4", "JA4 of its TLS client hellos"),
-    Attribute("tls_sni", "client", "tls.sni", "TLS server names it asked for", read_time=True),
+    Attribute("tls_sni", "client", "tls.sni", "TLS server names it asked for"),
     Attribute("tls_version", "client", "tls.version", "TLS versions it used"),
-    Attribute("quic_sni", "client", "quic.sni", "QUIC server names", read_time=True),
+    Attribute("quic_sni", "client", "quic.sni", "QUIC server names"),
     Attribute("ssh_client", "client", "ssh.client.software_version", "SSH client software"),
     Attribute("hassh", "client", "ssh.client.hassh", "HASSH client fingerprint"),
     Attribute("smb_share", "client", "smb.share as client", "SMB shares it accessed"),
     Attribute("krb5_service", "client", "krb5.sname", "Kerberos services it asked tickets for"),
     Attribute("krb5_encryption", "client", "krb5.encryption", "Kerberos encryption types"),
-    Attribute(
-        "server_peer", "client", "flow dest_ip as client", "servers it connected to", read_time=True
-    ),
-    Attribute(
-        "peer_network",
-        "client",
-        "net of the other side of flows",
-        "networks it talks to",
-        read_time=True,
-    ),
+    Attribute("server_peer", "client", "flow dest_ip as client", "servers it connected to"),
+    Attribute("peer_network", "client", "net of the other side of flows", "networks it talks to"),
     # DNS behaviour
     Attribute("resolver", "dns", "dest_ip of dns events", "DNS resolvers it used"),
-    Attribute(
-        "dns_port",
-        "dns",
-        "dest_port of dns events (stored: ports other than 53)",
-        "ports it sent DNS to",
-        read_time=True,
-    ),
+    Attribute("dns_port", "dns", "dest_port of dns events it sent", "ports it sent DNS to"),
     Attribute("dot_server", "dns", "dest_ip of answered port 853", "DNS-over-TLS servers"),
-    Attribute(
-        "queried_domain",
-        "dns",
-        "hostname_info.domain of dns",
-        "registered domains queried",
-        read_time=True,
-    ),
+    Attribute("queried_domain", "dns", "hostname_info.domain of dns", "registered domains queried"),
     Attribute("dns_rrtype", "dns", "dns.rrtype", "DNS record types queried"),
     Attribute("dns_rcode", "dns", "dns.rcode of answers", "DNS answer codes it received"),
-    Attribute(
-        "tls_domain",
-        "dns",
-        "hostname_info.domain of tls",
-        "registered domains over TLS",
-        read_time=True,
-    ),
-    Attribute(
-        "http_domain",
-        "dns",
-        "hostname_info.domain of http",
-        "registered domains over HTTP",
-        read_time=True,
-    ),
+    Attribute("tls_domain", "dns", "hostname_info.domain of tls", "registered domains over TLS"),
+    Attribute("http_domain", "dns", "hostname_info.domain of http", "registered domains over HTTP"),
     # activity
     Attribute(
         "event_type", "activity", "event_type", "events by type (either side); first/last seen"
@@ -141,21 +101,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("alert_signature_id", "activity", "alert.signature_id", "alerts by signature id"),
     Attribute("alert_severity", "activity", "alert.severity", "alerts by severity"),
     Attribute("alert_category", "activity", "alert.category", "alerts by category"),
-    Attribute(
-        "traffic", "activity", "flow.bytes_*", "flows and bytes sent / received", read_time=True
-    ),
+    Attribute("traffic", "activity", "flow.bytes_*", "flows and bytes sent / received"),
     Attribute("file_type", "activity", "fileinfo.magic", "types of files transferred"),
-    Attribute(
-        "file_sha256",
-        "activity",
-        "fileinfo.sha256",
-        "files transferred (amount: size)",
-        read_time=True,
-    ),
+    Attribute("file_sha256", "activity", "fileinfo.sha256", "files transferred (amount: size)"),
 )
 
 BY_NAME: dict[str, Attribute] = {a.name: a for a in ATTRIBUTES}
-READ_TIME: frozenset[str] = frozenset(a.name for a in ATTRIBUTES if a.read_time)
 
 USER_ATTRIBUTES = ("krb5_user", "ntlmssp_user", "rdp_cookie", "ftp_user", "pgsql_user")
 HOSTNAME_ATTRIBUTES = ("dhcp_hostname", "ntlmssp_host", "krb5_host", "ptr_name", "tls_cn")

@@ -83,26 +83,14 @@ def summary_from(by_attribute: dict[str, list[AttributeRow]]) -> HostSummary:
     )
 
 
-def with_read_time(stored: list[AttributeRow], read_time: list[AttributeRow]) -> list[AttributeRow]:
-    """The stored rows, with each attribute computed at read time replacing its stored rows
-    (stored `client_peer` holds proxy-port clients only, stored `dns_port` ports other than 53;
-    stored rows stay when the events behind them are past their retention)."""
-    replaced = {r.attribute for r in read_time}
-    return [r for r in stored if r.attribute not in replaced] + read_time
-
-
 def host_document(
     ip: IPv6Address,
-    stored: list[AttributeRow],
-    read_time: list[AttributeRow],
+    rows: list[AttributeRow],
     reference: datetime,
     window_s: int,
     per_attribute: int,
 ) -> HostRead:
-    """The document of a host from its stored rows (`store.host_rows`, not empty) and the rows
-    computed from its events (`store.read_time_rows`). Roles come from the stored rows only, as
-    in host search (`role:`), so that both agree."""
-    rows = with_read_time(stored, read_time)
+    """The document of a host from its rows (`store.host_rows`, not empty)."""
     by_attribute: dict[str, list[AttributeRow]] = defaultdict(list)
     for row in rows:
         by_attribute[row.attribute].append(row)
@@ -138,7 +126,7 @@ def host_document(
         logged_in_window_s=window_s,
         hostnames=hostnames_from_rows(rows),
         users=users_from_rows(rows, reference, window_s),
-        roles=roles.roles_from_rows(stored),
+        roles=roles.roles_from_rows(rows),
         summary=summary_from(by_attribute),
         attributes=documented,
     )

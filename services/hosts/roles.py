@@ -1,12 +1,12 @@
 """Roles a host plays, inferred from what it serves (`role_evidence` rows) and how many clients
-it has. The rules live in `services.core.host_fields.ROLES` so that host filters
+its proxy ports have. The rules live in `services.core.host_fields.ROLES` so that host filters
 (`role:domain_controller`) and host documents agree."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from services.core.host_fields import ROLES
+from services.core.host_fields import PROXY_CLIENT, ROLES
 from services.hosts.models import RoleRead
 from services.hosts.store import AttributeRow
 
@@ -18,7 +18,7 @@ def roles_from_rows(rows: Iterable[AttributeRow]) -> list[RoleRead]:
     for row in rows:
         if row.attribute == "role_evidence":
             evidence.add(row.value)
-        elif row.attribute == "client_peer":
+        elif row.attribute == PROXY_CLIENT:
             clients = max(clients, row.distinct)
     return [
         RoleRead(

@@ -17,6 +17,7 @@ from services.core.filters import compile_filter, parse_query
 from services.core.host_fields import (
     HOST_FIELDS,
     HOSTNAME_ATTRIBUTES,
+    PROXY_CLIENT,
     ROLE_ATTRIBUTES,
     USER_ATTRIBUTES,
 )
@@ -99,13 +100,13 @@ def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bo
 
 
 def _with_client_counts(rows: list[store.AttributeRow]) -> list[store.AttributeRow]:
-    """Fill `distinct` of client_peer rows (needed by the proxy role) from the page rows."""
-    clients = sum(1 for r in rows if r.attribute == "client_peer")
+    """Fill `distinct` of proxy_client rows (the proxy role counts them) from the page rows."""
+    clients = sum(1 for r in rows if r.attribute == PROXY_CLIENT)
     return [
         store.AttributeRow(
             r.attribute, r.value, r.first_seen, r.last_seen, r.count, r.amount, clients
         )
-        if r.attribute == "client_peer"
+        if r.attribute == PROXY_CLIENT
         else r
         for r in rows
     ]

@@ -16,7 +16,6 @@ from services.core.clickhouse import Client, utc
 from services.core.host_filter import HostSql
 
 MAX_DOCUMENT_ROWS = 20_000
-MAX_READ_TIME_EVENTS = 50_000  # per side (as source, as destination) of one host
 
 
 @dataclass(frozen=True)
@@ -70,89 +69,6 @@ def _attribute_rows(
         AttributeRow(str(a), str(v), utc(f), utc(la), int(n), int(am), int(d))
         for a, v, f, la, n, am, d in result.result_rows
     ]
-
-
-# The per-flow attributes of one host (attributes.READ_TIME), computed from its events when its
-# document is read: the two sides are read apart so that each uses its `_part_offset`
-# projection (0033), each from at most MAX_READ_TIME_EVENTS events (a busy server's document
-# stays fast: a resolver is the destination of half the events). DNS counts only where the
-# host asked (the answers logged from the resolver's side repeat the queries).
-# `me_client`: the host is the client side of the event.
-READ_TIME = """
-    WITH
-        src_ip = {ip:IPv6} AS me_client,
-        replaceOne(IPv6NumToString(if(src_ip = {ip:IPv6}, dest_ip, src_ip)), '::ffff:', '')
-            AS peer,
-        if(src_ip = {ip:IPv6}, dest_net, src_net) AS peer_net,
-        toUInt64(0) AS none
-    SELECT item.1 AS attribute, item.2 AS value, min(ts) AS first, max(ts) AS last,
-           count() AS n, sum(item.3) AS amount,
-           count() OVER (PARTITION BY attribute) AS distinct_values
-    FROM (
-        SELECT ts, event_type, src_ip, dest_ip, src_port, dest_port, src_net, dest_net,
-               hostname_info_domain, tls_sni, http_hostname, quic_sni, file_sha256, file_size,
-               flow_bytes_toserver, flow_bytes_toclient
-        FROM events
-        WHERE tenant = {tenant:String} AND src_ip = {ip:IPv6}
-          AND ts >= {start:DateTime64(6, 'UTC')} AND ts <= {end:DateTime64(6, 'UTC')}
-          AND event_type IN ('flow', 'dns', 'tls', 'http', 'quic', 'fileinfo')
-          AND NOT (event_type = 'dns' AND src_port = 53 AND dest_port != 53)
-        LIMIT {max_events:UInt32}
-        UNION ALL
-        SELECT ts, event_type, src_ip, dest_ip, src_port, dest_port, src_net, dest_net,
-               hostname_info_domain, tls_sni, http_hostname, quic_sni, file_sha256, file_size,
-               flow_bytes_toserver, flow_bytes_toclient
-        FROM events
-        WHERE tenant = {tenant:String} AND dest_ip = {ip:IPv6} AND src_ip != {ip:IPv6}
-          AND ts >= {start:DateTime64(6, 'UTC')} AND ts <= {end:DateTime64(6, 'UTC')}
-          AND event_type IN ('flow', 'tls', 'http', 'quic', 'fileinfo')
-        LIMIT {max_events:UInt32}
-    )
-    ARRAY JOIN multiIf(
-        event_type = 'flow' AND me_client, [
-            ('server_peer', peer, none), ('peer_network', peer_net, none),
-            ('traffic', 'sent', flow_bytes_toserver), ('traffic', 'received', flow_bytes_toclient)],
-        event_type = 'flow', [
-            ('client_peer', peer, none), ('peer_network', peer_net, none),
-            ('traffic', 'sent', flow_bytes_toclient), ('traffic', 'received', flow_bytes_toserver)],
-        event_type = 'dns' AND me_client, [
-            ('queried_domain', hostname_info_domain, none),
-            ('dns_port', toString(dest_port), none)],
-        event_type = 'tls' AND me_client, [
-            ('tls_sni', tls_sni, none), ('tls_domain', hostname_info_domain, none)],
-        event_type = 'tls', [('tls_sni_served', tls_sni, none)],
-        event_type = 'http' AND me_client, [
-            ('http_host', http_hostname, none), ('http_domain', hostname_info_domain, none)],
-        event_type = 'quic' AND me_client, [('quic_sni', quic_sni, none)],
-        event_type = 'fileinfo', [('file_sha256', file_sha256, file_size)],
-        CAST([], 'Array(Tuple(String, String, UInt64))')) AS item
-    WHERE value != ''
-    GROUP BY attribute, value
-    ORDER BY attribute, last DESC, value
-    LIMIT {per_attribute:UInt32} BY attribute
-    LIMIT {max_rows:UInt32}
-"""
-
-
-def read_time_rows(
-    ch: Client,
-    tenant: str,
-    ip: IPv6Address,
-    start: datetime,
-    end: datetime,
-    per_attribute: int,
-    timeout_s: int,
-) -> list[AttributeRow]:
-    """The per-flow attributes of one host (attributes.READ_TIME), from its events (at most
-    MAX_READ_TIME_EVENTS of them per side)."""
-    params = {
-        "tenant": tenant,
-        "ip": ip,
-        "start": start,
-        "end": end,
-        "max_events": MAX_READ_TIME_EVENTS,
-    }
-    return _attribute_rows(ch, READ_TIME, params, per_attribute, timeout_s)
 
 
 # First / last seen of the hosts matching a host query: matching hosts first, reading only the

@@ -1,4 +1,5 @@
-"""Telling escalation about a stored batch: the Celery task `escalation.apply_policies`, by name.
+"""Telling the other services about a stored batch: the Celery tasks `escalation.apply_policies`
+(policies on the batch) and `hosts.roll_up_batches` (host insights), by name.
 
 The ingest never fails because the broker is down: the send is tried briefly, and every batch's
 outcome is recorded in `ingest_dispatches` (sent, failed with the error, or skipped when there is
@@ -21,6 +22,7 @@ from services.ingest.pipeline import BatchResult
 log = logging.getLogger(__name__)
 
 APPLY_POLICIES = "escalation.apply_policies"
+ROLL_UP_HOSTS = "hosts.roll_up_batches"  # idempotent: rolls up whatever is pending
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
 
@@ -28,8 +30,8 @@ BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.RedisError,
 def dispatch_batch(
     ch: Client, celery: Celery | None, tenant: str, source: str, result: BatchResult
 ) -> str:
-    """Send `escalation.apply_policies` for a batch with events; return the recorded status
-    (`sent`, `failed`, `skipped`, or `none` for a batch without events)."""
+    """Send the tasks of a batch with events; return the recorded status (`sent`, `failed`,
+    `skipped`, or `none` for a batch without events)."""
     events = result.accepted - result.stats
     if events <= 0 or result.first_ts is None or result.last_ts is None:
         return "none"
@@ -38,7 +40,8 @@ def dispatch_batch(
 
 
 def send(ch: Client, celery: Celery | None, tenant: str, batch: store.Dispatch) -> str:
-    """Try to send the task for `batch` and record the outcome."""
+    """Try to send the tasks of `batch` and record the outcome (of `apply_policies`: a missed
+    host rollup is caught up by the next one, or by the periodic one)."""
     status, error = "skipped", "no broker configured for this ingest"
     if celery is not None:
         kwargs = {
@@ -53,6 +56,13 @@ def send(ch: Client, celery: Celery | None, tenant: str, batch: store.Dispatch) 
         except BROKER_ERRORS as exc:
             status, error = "failed", f"{type(exc).__name__}: {exc}"
             log.warning("could not send %s for batch %s: %s", APPLY_POLICIES, batch.batch_id, exc)
+        if status == "sent":
+            try:
+                celery.send_task(ROLL_UP_HOSTS, kwargs={"tenant": tenant})
+            except BROKER_ERRORS as exc:
+                log.warning(
+                    "could not send %s: %s (the periodic one catches up)", ROLL_UP_HOSTS, exc
+                )
     store.record_dispatch(ch, tenant, batch, status, error)
     return status
 

@@ -4,7 +4,8 @@
 every row carrying `ingest_batch = batch_id` and its `raw` bytes exactly as received), the
 `stats` events (`sensor_stats`), the rejected lines with reason, source, offset and raw bytes
 (`ingest_rejects`), and one `ingest_batches` row per (sensor, event_type) plus one row
-(sensor '', event_type '') counting the batch's rejects. The engine parses the lines
+(sensor '', event_type '') counting the batch's rejects, each with the batch id (host insights
+roll each stored batch up afterwards: services/hosts/rollup.py). The engine parses the lines
 (`staging.py`). Sources, checkpoints and the HTTP API build on this.
 """
 
@@ -99,7 +100,8 @@ class Pipeline:
             spans = batch.spans()
         writer.insert_rows(self.ch, "ingest_rejects", rejects, writer.REJECT_COLUMNS, constants)
         rows = batch_rows(spans, len(rejects))
-        writer.insert_rows(self.ch, "ingest_batches", rows, writer.BATCH_COLUMNS, constants)
+        stored = constants | {"batch_id": str(batch_id)}
+        writer.insert_rows(self.ch, "ingest_batches", rows, writer.BATCH_COLUMNS, stored)
         return result_of(batch_id, spans, rejects)
 
 

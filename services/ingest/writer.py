@@ -30,6 +30,7 @@ REJECT_COLUMNS: dict[str, tuple[pa.DataType, Any]] = {
 BATCH_COLUMNS: dict[str, tuple[pa.DataType, Any]] = {
     "tenant": (TEXT, ""),
     "source": (TEXT, ""),
+    "batch_id": (TEXT, ""),
     "sensor": (TEXT, ""),
     "event_type": (TEXT, ""),
     "accepted": (pa.uint64(), 0),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from services.core.clickhouse import Client
+from services.hosts import rollup
 from tests.gateway.conftest import GraphQL, RequestLog
 from tests.gateway.eve import CLIENT, INGEST, dns_events
 
@@ -18,13 +20,14 @@ async def test_a_malformed_ip_is_rejected_by_the_schema(graphql: GraphQL) -> Non
 
 
 async def test_ingested_events_make_a_host_document_and_a_search_hit(
-    graphql: GraphQL, rest: RequestLog
+    graphql: GraphQL, rest: RequestLog, ch: Client
 ) -> None:
     ingested = await graphql(INGEST, {"ndjson": dns_events(3) + "not json\n"})
     assert ingested["data"]["ingestEvents"]["__typename"] == "IngestResult", ingested
     result = ingested["data"]["ingestEvents"]
     assert (result["accepted"], result["rejected"]) == (3, 1)
     assert result["errors"][0]["line"] == 4
+    rollup.roll_up_pending(ch)  # host insights, as the worker does after each batch
 
     body = await graphql(
         """query($ip: IP!) {
@@ -55,9 +58,10 @@ async def test_intel_without_a_provider_key_says_so_with_a_code(graphql: GraphQL
     assert "SIGHTLINE_INTEL_API_KEY" in error["message"]
 
 
-async def test_host_evidence_pages_through_the_hosts_events(graphql: GraphQL) -> None:
+async def test_host_evidence_pages_through_the_hosts_events(graphql: GraphQL, ch: Client) -> None:
     ingested = await graphql(INGEST, {"ndjson": dns_events(3)})
     assert ingested["data"]["ingestEvents"]["accepted"] == 3, ingested
+    rollup.roll_up_pending(ch)
     query = """query($ip: IP!, $after: String) { host(ip: $ip) {
                  events(first: 2, after: $after) {
                    nodes { id eventType destIp eve } pageInfo { endCursor hasNextPage } } } }"""

@@ -1,5 +1,6 @@
-"""Fixtures of the hosts tests: EVE ingested through the real ingest pipeline (so the real
-materialized view fills `host_attributes`), the hosts app over ASGI HTTP."""
+"""Fixtures of the hosts tests: EVE ingested through the real ingest pipeline and rolled up into
+`host_attributes` by the real rollup (as the worker does after each batch), the hosts app over
+ASGI HTTP."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from services.core.clickhouse import Client
 from services.core.deps import Deps
+from services.hosts import rollup
 from services.hosts.app import create_app
 from services.ingest.networks import NetworkMap
 from services.ingest.pipeline import BatchResult, Line, Pipeline
@@ -56,6 +58,7 @@ def ingest(ch: Client, events: Iterable[Mapping[str, Any]], tenant: str = TENANT
     lines = [Line(orjson.dumps(e), offset=i, line_no=i + 1) for i, e in enumerate(events)]
     result = Pipeline(ch, tenant, "hosts-test", NetworkMap.default()).ingest(lines)
     assert result.rejected == 0, result.errors
+    rollup.roll_up_pending(ch, tenant)
     return result
 
 
@@ -66,6 +69,7 @@ def ingest_corpus(ch: Client, *names: str, tenant: str = TENANT) -> None:
         assert paths, f"no corpus file matches {name!r}"
         for path in paths:
             _ingest_file(ch, path, tenant)
+    rollup.roll_up_pending(ch, tenant)
 
 
 def _ingest_file(ch: Client, path: Path, tenant: str) -> None:

@@ -13,6 +13,7 @@ from services.core import lists
 from services.core.clickhouse import Client
 from services.demo.generator import generate, ground_truth
 from services.demo.organization import Organization
+from services.hosts import rollup
 from services.hosts.attributes import ATTRIBUTES
 from services.hunts.shipped_lists import install_shipped
 from services.ingest import networks
@@ -25,7 +26,8 @@ HOURS = 2.0
 
 
 def load_demo(ch: Client, org: Organization, hours: float, events: int) -> None:
-    """The demo's events for `org` through the real pipeline, with its networks and lists."""
+    """The demo's events for `org` through the real pipeline, with its networks and lists,
+    rolled up into host insights."""
     install_shipped(ch)
     named = [
         networks.Network(n["name"], tuple(n["cidrs"]), n["department"], n["home"])
@@ -39,6 +41,7 @@ def load_demo(ch: Client, org: Organization, hours: float, events: int) -> None:
         for i, raw in enumerate(generate(org, hours=hours, events=events, end=END, seed=11))
     ]
     assert pipeline.ingest(lines).rejected == 0
+    assert rollup.roll_up_pending(ch, TENANT) == 1
 
 
 async def test_logged_in_hosts_among_the_public_dns_hunt_are_the_planted_ones(

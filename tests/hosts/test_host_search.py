@@ -251,17 +251,19 @@ async def test_saved_filter_sets_restrict_by_query_or_stamus_content(
     assert response.status_code == 404
 
 
-async def test_fields_computed_per_document_are_refused_with_the_event_query_to_use(
+async def test_per_flow_fields_are_searched_over_every_host(
     org: Client, client: httpx.AsyncClient, read_key: str
 ) -> None:
-    for host_query in ("tls.sni:example.com", "username:* AND NOT peer:8.8.8.8", "dns.domain:x"):
-        response = await client.get(
-            "/api/v1/hosts", params={"host_query": host_query}, headers=auth(read_key)
-        )
-        assert response.status_code == 400, host_query
-        assert "search the events instead" in response.json()["error"]["message"]
-    # the same question asked of the events: the hosts behind them
-    page = await search(client, read_key, query="tls.sni:example.com")
-    assert ips(page) == {ALICE_HOST, "93.184.216.34"}
-    # stored in part: non-standard DNS ports stay searchable
-    assert ips(await search(client, read_key, host_query="dns.port:53")) == set()
+    # rolled up like every attribute: the host that asked, as the events say
+    page = await search(client, read_key, host_query="tls.sni:example.com")
+    assert ips(page) == {ALICE_HOST}
+    assert ips(await search(client, read_key, query="tls.sni:example.com")) == {
+        ALICE_HOST,
+        "93.184.216.34",
+    }
+    assert ips(await search(client, read_key, host_query="dns.domain:x")) == set()
+    # complete now: every port a host sent DNS to (the view kept only the odd ones)
+    both = await search(client, read_key, host_query="dns.port:53 AND tls.sni:*")
+    assert ips(both) == {ALICE_HOST}
+    asked = await search(client, read_key, host_query="dns.port:53")
+    assert {ALICE_HOST, BOB_HOST, QUIET_HOST} <= ips(asked)

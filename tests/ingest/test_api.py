@@ -253,14 +253,15 @@ async def test_batches_not_sent_are_sent_again_once_the_broker_is_back(
         assert dispatch.redispatch(ch, celery, "acme") == {"sent": 1}
         assert dispatch.redispatch(ch, celery, "acme") == {}
         assert dispatch.redispatch(ch, celery, "other-tenant") == {}
-        [message] = broker.lrange(queue, 0, -1)
-        assert batch_id.encode() in message
+        apply, roll_up = sorted(broker.lrange(queue, 0, -1), key=lambda m: b"roll_up" in m)
+        assert batch_id.encode() in apply and b"escalation.apply_policies" in apply
+        assert b"hosts.roll_up_batches" in roll_up
     finally:
         broker.delete(queue)
         broker.close()
 
 
-async def test_apply_policies_is_sent_by_name_with_the_batch_bounds(
+async def test_apply_policies_and_the_host_rollup_are_sent_by_name(
     deps: Deps, ch: Client, admin_key: str, redis_url: str
 ) -> None:
     import base64
@@ -269,6 +270,7 @@ async def test_apply_policies_is_sent_by_name_with_the_batch_bounds(
     import redis
 
     from services.core.queue import make_celery
+    from services.ingest.dispatch import APPLY_POLICIES, ROLL_UP_HOSTS
 
     celery = make_celery(deps.settings.model_copy(update={"redis_url": redis_url}))
     queue = f"ingest-test-{uuid.uuid4().hex}"
@@ -282,14 +284,15 @@ async def test_apply_policies_is_sent_by_name_with_the_batch_bounds(
     batch_id = response.json()["batch_id"]
     broker = redis.Redis.from_url(redis_url)
     try:
-        messages = broker.lrange(queue, 0, -1)
-        assert len(messages) == 1
-        message = json.loads(messages[0])
-        assert message["headers"]["task"] == "escalation.apply_policies"
-        _args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        messages = [json.loads(m) for m in broker.lrange(queue, 0, -1)]
+        sent = {m["headers"]["task"]: json.loads(base64.b64decode(m["body"])) for m in messages}
+        assert len(messages) == 2 and set(sent) == {APPLY_POLICIES, ROLL_UP_HOSTS}
+        _args, kwargs, _embed = sent[APPLY_POLICIES]
         assert kwargs["tenant"] == "acme"
         assert kwargs["batch_id"] == batch_id
         assert kwargs["start"] < kwargs["end"]
+        # host insights: roll up whatever of the tenant is pending (this batch included)
+        assert sent[ROLL_UP_HOSTS][1] == {"tenant": "acme"}
     finally:
         broker.delete(queue)
         broker.close()
