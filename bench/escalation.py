@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 from celery import Celery
 
+from services import allinone
 from services.core import auth, clickhouse, migrate
 from services.core.clickhouse import Client
 from services.core.deps import Deps
@@ -195,7 +196,7 @@ def bench_backfill(ch: Client, total: int) -> None:
 
 
 def embedded_worker(deps: Deps, concurrency: int) -> None:
-    tasks.bind(deps)
+    allinone.bind_tasks(deps)  # as the server does: host rollups share the worker
     start_embedded_worker(deps.celery, concurrency=concurrency)
 
 

@@ -134,15 +134,25 @@ def create_app(deps: Deps) -> ASGIApp:
     return PrefixRouter(everything, {**PREFIXES, "/graphql": "gateway"}, fallback=root)
 
 
+def bind_tasks(deps: Deps) -> None:
+    """Hand every task module this process's engine client (the embedded worker's threads and
+    the distributed worker alike)."""
+    from services.escalation import tasks as escalation_tasks
+    from services.hosts import tasks as hosts_tasks
+    from services.ingest import tasks as ingest_tasks
+
+    escalation_tasks.bind(deps)
+    ingest_tasks.bind(deps)
+    hosts_tasks.bind(deps)
+
+
 def prepare(deps: Deps, start_worker: bool = True) -> None:
     """Bring a deployment up to date before serving: migrations, shipped reference lists, the
     bootstrap token, and (embedded mode) the in-process Celery worker bound to this engine."""
     from services.core import auth, migrate
     from services.core.queue import start_embedded_worker
-    from services.escalation import tasks as escalation_tasks
     from services.hosts import tasks as hosts_tasks
     from services.hunts.shipped_lists import install_shipped
-    from services.ingest import tasks as ingest_tasks
 
     migrate.migrate(deps.ch)
     install_shipped(deps.ch)
@@ -155,9 +165,7 @@ def prepare(deps: Deps, start_worker: bool = True) -> None:
             "bootstrap",
             auth.Scope.ADMIN,
         )
-    escalation_tasks.bind(deps)
-    ingest_tasks.bind(deps)
-    hosts_tasks.bind(deps)
+    bind_tasks(deps)
     if start_worker and not settings.redis_url:
         start_embedded_worker(deps.celery)
         deps.celery.send_task("ingest.redispatch_batches")

@@ -13,13 +13,11 @@ from typing import Any
 
 from celery.signals import worker_init
 
+from services.allinone import bind_tasks as bind_every_task
 from services.core import clickhouse
 from services.core.deps import Deps
 from services.core.queue import make_celery
 from services.core.settings import Settings
-from services.escalation import tasks as escalation_tasks
-from services.hosts import tasks as hosts_tasks
-from services.ingest import tasks as ingest_tasks
 
 settings = Settings()
 app = make_celery(settings)
@@ -29,6 +27,4 @@ app = make_celery(settings)
 def bind_tasks(**_: Any) -> None:
     ch = clickhouse.connect(settings.clickhouse_dsn())
     deps = Deps(ch=ch, settings=settings, celery=app)
-    escalation_tasks.bind(deps)
-    ingest_tasks.bind(deps)
-    hosts_tasks.bind(deps)
+    bind_every_task(deps)

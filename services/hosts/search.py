@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.core import fields, host_filter
+from services.core import fields, host_filter, lists
 from services.core.clickhouse import Client
 from services.core.filters import compile_filter, parse_query
 from services.core.host_fields import (
@@ -46,13 +46,19 @@ class SearchRequest:
 def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bool]:
     """One page of matching hosts and whether there are more."""
     host_query = parse_query(req.host_query, HOST_FIELDS)
+    lists.check_references(ch, req.tenant, host_query)
     condition = host_filter.compile_host_query(host_query, req.tenant, "h_")
     host_params = host_filter.bound_params(
         condition, "h_", req.tenant, req.start, req.end, req.reference, req.window_s
     )
     event_where = None
     if req.query.strip():
-        compiled = compile_filter(parse_query(req.query), fields.EVENT_FIELDS, tenant=req.tenant)
+        event_query = parse_query(req.query)
+        # the hunt's lists, checked and their current versions bound (as the hunts API does)
+        versions = lists.check_references(ch, req.tenant, event_query)
+        compiled = compile_filter(
+            event_query, fields.EVENT_FIELDS, tenant=req.tenant, versions=versions
+        )
         event_where = host_filter.HostSql(compiled.sql, compiled.params)
     hits = store.search_hosts(
         ch,
