@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from services.core import clickhouse
 from services.core.clickhouse import Client, utc
 
 NOT_HOSTS = "(toIPv6('::'), toIPv6('::ffff:0.0.0.0'), toIPv6('::ffff:255.255.255.255'))"
@@ -360,6 +361,7 @@ def roll_up(ch: Client, tenant: str, batch: Batch) -> None:
         )
     finally:
         ch.command(DROP_STAGE.replace("__EVENTS__", table))
+        clickhouse.release_memory(ch)  # an ingest process sits lower between batches
     ch.insert(
         MARK,
         [[tenant, batch.batch_id, batch.events]],
