@@ -15,7 +15,7 @@ from services.core import auth, filter_sets, web
 from services.core.auth import Scope
 from services.core.deps import Deps
 from services.core.errors import Invalid, NotFound
-from services.hosts import document, search, store
+from services.hosts import document, rollup, search, store
 from services.hosts.intel import Intel, RateLimited
 from services.hosts.models import EvidencePage, EvidenceRead, HostPage
 
@@ -72,9 +72,16 @@ async def get_host(request: Request) -> Response:
         deps.ch, principal.tenant, ip, start, end, per_attribute, deps.settings.query_timeout_s
     )
     if not rows:
+        pending = rollup.lag(deps.ch, principal.tenant)
+        later = (
+            f" ({pending.batches} stored batches, {pending.events} events, are not rolled up "
+            "into host insights yet: they show up within seconds)"
+            if pending.batches
+            else ""
+        )
         raise NotFound(
             f"host {document.ip_text(ip)} has no events between {start.isoformat()} "
-            f"and {end.isoformat()}"
+            f"and {end.isoformat()}{later}"
         )
     host = document.host_document(
         ip,
@@ -94,6 +101,8 @@ async def list_hosts(request: Request) -> Response:
       `logged_in:true`, `role:domain_controller`, `resolver:@public_resolvers`), optionally only
       hosts (either side) of the events matching `query` or the hunt `filter_set`
       (`catalog:<id>` or a saved filter set id) in the range, with their matching event counts.
+      Host insights are rolled up from each stored batch seconds after it is stored; `pending`
+      says how much is not rolled up yet.
     parameters:
       - {name: host_query, in: query, schema: {type: string}}
       - {name: query, in: query, schema: {type: string}}
@@ -146,6 +155,7 @@ async def list_hosts(request: Request) -> Response:
         end=end,
         host_query=req.host_query,
         query=query,
+        pending=rollup.lag(deps.ch, principal.tenant),
     )
     return web.JSON(page)
 

@@ -84,6 +84,15 @@ class HostListItem(BaseModel):
     roles: list[str]
 
 
+class RollupLag(BaseModel):
+    """Stored batches not rolled up into host insights yet: host search and documents show
+    their events once a worker has rolled them up, normally within seconds."""
+
+    batches: int
+    events: int
+    oldest_stored_at: datetime | None
+
+
 class HostPage(BaseModel):
     items: list[HostListItem]
     next_cursor: str | None
@@ -91,6 +100,7 @@ class HostPage(BaseModel):
     end: datetime
     host_query: str
     query: str
+    pending: RollupLag
 
 
 class EvidenceRead(BaseModel):

@@ -33,6 +33,7 @@ from uuid import UUID, uuid4
 
 from services.core import clickhouse
 from services.core.clickhouse import Client, utc
+from services.hosts.models import RollupLag
 
 NOT_HOSTS = "(toIPv6('::'), toIPv6('::ffff:0.0.0.0'), toIPv6('::ffff:255.255.255.255'))"
 NOT_PROTOCOL_EVENTS = "('flow', 'netflow', 'alert', 'drop', 'anomaly', 'fileinfo', 'packet')"
@@ -282,18 +283,24 @@ INSERT_ROWS = """
 """.replace("__ROWS__", ROWS).replace("__NOT_HOSTS__", NOT_HOSTS)
 DROP_STAGE = "DROP TABLE IF EXISTS __EVENTS__"
 
-# Stored batches with events, of the last `days`, not rolled up yet, oldest first.
-SELECT_PENDING = """
-    SELECT batch_id, min(first_ts), max(last_ts), min(at), sum(accepted)
+# Stored batches with events, of the last `days`, not rolled up yet.
+PENDING_BATCHES = """
+    SELECT batch_id, min(first_ts) AS first, max(last_ts) AS last, min(at) AS stored,
+           sum(accepted) AS events
     FROM ingest_batches
     WHERE tenant = {tenant:String} AND at >= now64(6) - INTERVAL {days:UInt32} DAY
       AND event_type NOT IN ('', 'stats') AND accepted > 0
       AND batch_id != toUUID('00000000-0000-0000-0000-000000000000')
       AND batch_id NOT IN (SELECT batch_id FROM host_rollups WHERE tenant = {tenant:String})
     GROUP BY batch_id
-    ORDER BY min(at)
-    LIMIT {limit:UInt32}
 """
+SELECT_PENDING = (
+    "SELECT batch_id, first, last, stored, events FROM (__PENDING__)"
+    " ORDER BY stored LIMIT {limit:UInt32}"
+).replace("__PENDING__", PENDING_BATCHES)
+SELECT_LAG = "SELECT count(), sum(events), min(stored) FROM (__PENDING__)".replace(
+    "__PENDING__", PENDING_BATCHES
+)
 SELECT_TENANTS = """
     SELECT DISTINCT tenant FROM ingest_batches
     WHERE at >= now64(6) - INTERVAL {days:UInt32} DAY
@@ -333,6 +340,16 @@ def pending(ch: Client, tenant: str, limit: int = LIMIT, days: int = DAYS) -> li
     return [
         Batch(b, utc(first), utc(last), utc(stored), int(n)) for b, first, last, stored, n in rows
     ]
+
+
+def lag(ch: Client, tenant: str) -> RollupLag:
+    """How far host insights are behind ingest for the tenant."""
+    batches, events, oldest = ch.query(
+        SELECT_LAG, parameters={"tenant": tenant, "days": DAYS}
+    ).result_rows[0]
+    return RollupLag(
+        batches=int(batches), events=int(events), oldest_stored_at=utc(oldest) if batches else None
+    )
 
 
 def roll_up(ch: Client, tenant: str, batch: Batch) -> None:

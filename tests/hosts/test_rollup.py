@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import orjson
 import redis
 from celery.contrib.testing.worker import start_worker
@@ -22,7 +23,7 @@ from services.ingest.ingestion import ingest_file
 from services.ingest.networks import NetworkMap
 from services.ingest.pipeline import Line, Pipeline
 from tests.conftest import TENANT
-from tests.hosts.conftest import eve
+from tests.hosts.conftest import WIDE, auth, eve
 from tests.ingest.eve_samples import write_lines
 
 CLIENT = "10.3.0.7"
@@ -128,3 +129,23 @@ def test_ingest_tells_a_worker_which_rolls_the_batch_up(
     finally:
         broker.delete(work_queue, escalation_queue)
         broker.close()
+
+
+async def test_host_search_and_documents_say_what_is_not_rolled_up_yet(
+    ch: Client, client: httpx.AsyncClient, read_key: str
+) -> None:
+    store_batch(ch, 2)
+    headers = auth(read_key)
+    page = (await client.get("/api/v1/hosts", params=WIDE, headers=headers)).json()
+    assert page["items"] == []
+    assert (page["pending"]["batches"], page["pending"]["events"]) == (1, 3)
+    missing = await client.get(f"/api/v1/hosts/{CLIENT}", params=WIDE, headers=headers)
+    assert missing.status_code == 404
+    assert "1 stored batches, 3 events, are not rolled up" in missing.json()["error"]["message"]
+
+    rollup.roll_up_pending(ch, TENANT)
+    page = (await client.get("/api/v1/hosts", params=WIDE, headers=headers)).json()
+    assert page["pending"] == {"batches": 0, "events": 0, "oldest_stored_at": None}
+    assert CLIENT in {item["ip"] for item in page["items"]}
+    found = await client.get(f"/api/v1/hosts/{CLIENT}", params=WIDE, headers=headers)
+    assert found.status_code == 200
