@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from ipaddress import IPv6Address
+from typing import Any
 
 from services.core import fields, host_filter, lists
 from services.core.clickhouse import Client
@@ -25,6 +27,8 @@ from services.hosts import document, roles, store
 from services.hosts.models import HostListItem
 
 DETAIL_ATTRIBUTES = (*HOSTNAME_ATTRIBUTES, *USER_ATTRIBUTES, *ROLE_ATTRIBUTES)
+PRESENCE = "event_type"  # every event of a host, either side: its first / last seen
+HUNT_PAGE_ATTRIBUTES = (*DETAIL_ATTRIBUTES, PRESENCE)
 SORTS = tuple(store.ORDERS)
 
 
@@ -60,30 +64,25 @@ def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bo
             event_query, fields.EVENT_FIELDS, tenant=req.tenant, versions=versions
         )
         event_where = host_filter.HostSql(compiled.sql, compiled.params)
-    hits = store.search_hosts(
-        ch,
-        req.tenant,
-        condition.having,
-        host_params,
-        event_where,
-        req.start,
-        req.end,
-        req.sort,
-        req.limit + 1,
-        req.offset,
-        req.timeout_s,
-    )
-    more = len(hits) > req.limit
-    hits = hits[: req.limit]
-    details = store.host_details(
-        ch,
-        req.tenant,
-        [h.ip for h in hits],
-        DETAIL_ATTRIBUTES,
-        req.start,
-        req.end,
-        req.timeout_s,
-    )
+    if event_where is not None and req.sort == "events":
+        hits, details, more = _hunt_page(ch, req, condition.having, host_params, event_where)
+    else:
+        hits = store.search_hosts(
+            ch,
+            req.tenant,
+            condition.having,
+            host_params,
+            event_where,
+            req.start,
+            req.end,
+            req.sort,
+            req.limit + 1,
+            req.offset,
+            req.timeout_s,
+        )
+        more = len(hits) > req.limit
+        hits = hits[: req.limit]
+        details = _details(ch, req, [h.ip for h in hits], DETAIL_ATTRIBUTES)
     rows_by_ip: dict[str, list[store.AttributeRow]] = {}
     for ip, row in details:
         rows_by_ip.setdefault(document.ip_text(ip), []).append(row)
@@ -103,6 +102,44 @@ def search_hosts(ch: Client, req: SearchRequest) -> tuple[list[HostListItem], bo
             )
         )
     return items, more
+
+
+def _details(
+    ch: Client, req: SearchRequest, ips: list[IPv6Address], attributes: tuple[str, ...]
+) -> list[tuple[IPv6Address, store.AttributeRow]]:
+    return store.host_details(ch, req.tenant, ips, attributes, req.start, req.end, req.timeout_s)
+
+
+def _hunt_page(
+    ch: Client,
+    req: SearchRequest,
+    having: str,
+    host_params: dict[str, Any],
+    event_where: host_filter.HostSql,
+) -> tuple[list[store.HostHit], list[tuple[IPv6Address, store.AttributeRow]], bool]:
+    """A hunt's matching hosts by event count: the page first (`store.hunt_page`), then its
+    details with the presence rows that give first / last seen (hosts without any in the
+    range are left out, as in every host search); and whether there are more."""
+    page = store.hunt_page(
+        ch,
+        req.tenant,
+        having,
+        host_params,
+        event_where,
+        req.start,
+        req.end,
+        req.limit + 1,
+        req.offset,
+        req.timeout_s,
+    )
+    details = _details(ch, req, [ip for ip, _n in page[: req.limit]], HUNT_PAGE_ATTRIBUTES)
+    seen: dict[IPv6Address, tuple[datetime, datetime]] = {}
+    for ip, row in details:
+        if row.attribute == PRESENCE:
+            first, last = seen.get(ip, (row.first_seen, row.last_seen))
+            seen[ip] = (min(first, row.first_seen), max(last, row.last_seen))
+    hits = [store.HostHit(ip, *seen[ip], n) for ip, n in page[: req.limit] if ip in seen]
+    return hits, details, len(page) > req.limit
 
 
 def _with_client_counts(rows: list[store.AttributeRow]) -> list[store.AttributeRow]:

@@ -74,16 +74,7 @@ def _attribute_rows(
 # First / last seen of the hosts matching a host query: matching hosts first, reading only the
 # rows of the attributes the query names (for `logged_in:true` the few user rows, not every
 # host's presence rows), then those hosts' presence rows, found by the table key (tenant, ip).
-MATCHING_PRESENCE = """
-    SELECT ip, min(first_seen) AS first, max(last_seen) AS last
-    FROM host_attributes
-    WHERE tenant = {{h_tenant:String}}
-      AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
-      AND day <= toDate({{h_end:DateTime64(6, 'UTC')}})
-      AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
-      AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
-      AND attribute = 'event_type'
-      AND ip IN (
+MATCHING_IPS = """
           SELECT ip FROM host_attributes
           WHERE tenant = {{h_tenant:String}}
             AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
@@ -93,9 +84,19 @@ MATCHING_PRESENCE = """
             AND attribute IN {{h_attributes:Array(String)}}
           GROUP BY ip
           HAVING {having}
-      )
-    GROUP BY ip
 """
+MATCHING_PRESENCE = """
+    SELECT ip, min(first_seen) AS first, max(last_seen) AS last
+    FROM host_attributes
+    WHERE tenant = {{h_tenant:String}}
+      AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
+      AND day <= toDate({{h_end:DateTime64(6, 'UTC')}})
+      AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
+      AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
+      AND attribute = 'event_type'
+      AND ip IN (__MATCHING_IPS__)
+    GROUP BY ip
+""".replace("__MATCHING_IPS__", MATCHING_IPS)
 SEARCH_HOSTS = """
     SELECT h.ip, h.first, h.last, CAST(NULL, 'Nullable(UInt64)') AS events
     FROM ({matching}) AS h
@@ -120,6 +121,23 @@ SEARCH_HUNT_HOSTS = """
     ORDER BY {order}
     LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}
 """
+
+# Among a hunt's hosts, by matching events: the page first — the hunt's events, then their
+# hosts that match the host query, counted and cut to the page; first / last seen are read
+# with the page's details (`host_details`), not for every matching host.
+SEARCH_HUNT_PAGE = """
+    SELECT ip, count() AS events
+    FROM (
+        SELECT src_ip, dest_ip FROM events
+        WHERE tenant = {{tenant:String}} AND ts >= {{start:DateTime64(6, 'UTC')}}
+          AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where})
+    )
+    ARRAY JOIN [src_ip, dest_ip] AS ip
+    WHERE ip IN (__MATCHING_IPS__)
+    GROUP BY ip
+    ORDER BY events DESC, ip
+    LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}
+""".replace("__MATCHING_IPS__", MATCHING_IPS)
 
 ORDERS = {
     "last_seen": "h.last DESC, h.ip",
@@ -170,6 +188,26 @@ def search_hosts(
         HostHit(ip, utc(first), utc(last), None if n is None else int(n))
         for ip, first, last, n in rows.result_rows
     ]
+
+
+def hunt_page(
+    ch: Client,
+    tenant: str,
+    having: str,
+    host_params: dict[str, Any],
+    event_where: HostSql,
+    start: datetime,
+    end: datetime,
+    limit: int,
+    offset: int,
+    timeout_s: int,
+) -> list[tuple[IPv6Address, int]]:
+    """A page of a hunt's hosts matching the host query, by event count (SEARCH_HUNT_PAGE)."""
+    sql = SEARCH_HUNT_PAGE.format(having=having, where=event_where.sql)
+    params = {**host_params, **event_where.params, "tenant": tenant, "start": start, "end": end}
+    params.update({"limit": limit, "offset": offset})
+    rows = ch.query(sql, parameters=params, settings={"max_execution_time": timeout_s})
+    return [(ip, int(n)) for ip, n in rows.result_rows]
 
 
 SELECT_DETAILS = """

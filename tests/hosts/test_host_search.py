@@ -14,7 +14,7 @@ from services.core.clickhouse import Client
 from services.core.filters import parse_query
 from services.core.host_fields import HOST_FIELDS
 from tests.conftest import TENANT
-from tests.hosts.conftest import NOW, auth, eve, ingest
+from tests.hosts.conftest import NOW, WIDE, auth, eve, ingest
 
 ALICE_HOST = "10.2.0.60"  # alice via Kerberos a minute ago; queries 8.8.8.8
 BOB_HOST = "10.2.0.61"  # CORP\bob via NTLMSSP three hours ago; queries 1.1.1.1
@@ -176,6 +176,34 @@ async def test_pages_follow_the_cursor(
         page = await search(client, read_key, **params, cursor=page["next_cursor"])
         seen += [i["ip"] for i in page["items"]]
     assert seen == sorted([ALICE_HOST, BOB_HOST, QUIET_HOST], key=lambda ip: ip.split("."))
+
+
+async def test_a_hunts_hosts_page_by_event_count_with_first_and_last_seen(
+    org: Client, client: httpx.AsyncClient, read_key: str
+) -> None:
+    seen: list[tuple[str, int]] = []
+    page = await search(client, read_key, query=PUBLIC_DNS, limit="2")
+    while True:
+        seen += [(i["ip"], i["events"]) for i in page["items"]]
+        for item in page["items"]:
+            assert item["first_seen"] <= item["last_seen"], item
+        if not page["next_cursor"]:
+            break
+        page = await search(
+            client, read_key, query=PUBLIC_DNS, limit="2", cursor=page["next_cursor"]
+        )
+    everyone = await search(client, read_key, query=PUBLIC_DNS)
+    assert seen == [(i["ip"], i["events"]) for i in everyone["items"]]
+    assert [n for _ip, n in seen] == sorted((n for _ip, n in seen), reverse=True)
+    assert len(seen) == 5
+    # the first / last seen of a host are of all its events, not only the hunt's
+    alice = await client.get(f"/api/v1/hosts/{ALICE_HOST}", params=WIDE, headers=auth(read_key))
+    mine = next(i for i in everyone["items"] if i["ip"] == ALICE_HOST)
+    document = alice.json()
+    assert (mine["first_seen"], mine["last_seen"]) == (
+        document["first_seen"],
+        document["last_seen"],
+    )
 
 
 @pytest.mark.parametrize(
