@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 import orjson
-import redis
 from celery.contrib.testing.worker import start_worker
 
 from services.core.clickhouse import Client
 from services.core.deps import Deps
-from services.core.queue import make_celery
-from services.core.settings import Settings
 from services.hosts import rollup, tasks
 from services.ingest.ingestion import ingest_file
 from services.ingest.networks import NetworkMap
@@ -25,6 +21,7 @@ from services.ingest.pipeline import Line, Pipeline
 from tests.conftest import TENANT
 from tests.hosts.conftest import WIDE, auth, eve
 from tests.ingest.eve_samples import write_lines
+from tests.redis_worker import redis_app
 
 CLIENT = "10.3.0.7"
 
@@ -104,31 +101,22 @@ def test_concurrent_rollups_of_the_same_batches_count_each_event_once(ch: Client
 def test_ingest_tells_a_worker_which_rolls_the_batch_up(
     ch: Client, tmp_path: Path, redis_url: str
 ) -> None:
-    settings = Settings(data_dir=tmp_path, default_tenant=TENANT, redis_url=redis_url)
-    app = make_celery(settings)
-    app.conf.include = []  # this test needs only the hosts tasks, imported above
-    work_queue, escalation_queue = (f"hosts-test-{uuid.uuid4().hex}" for _ in range(2))
-    app.conf.task_default_queue = work_queue  # what the worker consumes
-    app.conf.task_routes = {"escalation.apply_policies": {"queue": escalation_queue}}
-    tasks.bind(Deps(ch=ch, settings=settings, celery=app))
-    broker = redis.Redis.from_url(redis_url)
-    try:
-        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False):
-            summary = ingest_file(ch, TENANT, write_lines(tmp_path / "eve.json", 5), celery=app)
+    with redis_app(tmp_path, TENANT, redis_url) as celery:
+        tasks.bind(Deps(ch=ch, settings=celery.settings, celery=celery.app))
+        with start_worker(celery.app, pool="threads", concurrency=2, perform_ping_check=False):
+            eve_file = write_lines(tmp_path / "eve.json", 5)
+            summary = ingest_file(ch, TENANT, eve_file, celery=celery.app)
             assert summary.dispatches == {"sent": 1}
             deadline = time.monotonic() + 60
             while rollup.pending(ch, TENANT):
                 assert time.monotonic() < deadline, "the batch was never rolled up"
                 time.sleep(0.1)
-        presence = ch.query(
-            "SELECT sum(count) FROM host_attributes WHERE tenant = {t:String}"
-            " AND attribute = 'event_type' AND ip = toIPv6('10.0.0.5')",
-            parameters={"t": TENANT},
-        ).result_rows
-        assert presence == [(5,)]
-    finally:
-        broker.delete(work_queue, escalation_queue)
-        broker.close()
+    presence = ch.query(
+        "SELECT sum(count) FROM host_attributes WHERE tenant = {t:String}"
+        " AND attribute = 'event_type' AND ip = toIPv6('10.0.0.5')",
+        parameters={"t": TENANT},
+    ).result_rows
+    assert presence == [(5,)]
 
 
 async def test_host_search_and_documents_say_what_is_not_rolled_up_yet(
