@@ -31,7 +31,8 @@ STATS = "stats"
 # The staged lines are kept in the blocks they arrive in: squashing them into one block (the
 # default for inserts) cost ~150 ms per 50,000 lines and nothing reads them faster for it.
 STAGE_SETTINGS = {"min_insert_block_size_rows": 0, "min_insert_block_size_bytes": 0}
-# the staged batch is read by as many threads as it has blocks, up to the machine's cores
+# a staged batch is read by as many threads as it has blocks (one, at the default batch size:
+# writer.BLOCK_ROWS), up to the machine's cores
 PARALLEL = {"max_threads": 0, "max_insert_threads": 2}
 
 _LINES_SCHEMA = pa.schema(
