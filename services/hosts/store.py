@@ -267,17 +267,27 @@ class EventRow:
     raw: str
 
 
-SELECT_EVENTS = """
+# A host's events, either side, newest first: each side read apart so that each uses its
+# `_part_offset` projection (0033), the page of each cut before the two are merged (measured at
+# 10M events: 1,025 -> 467 ms against one `src_ip = ip OR dest_ip = ip` filter).
+_EVENTS_OF_SIDE = """
     SELECT id, ts, event_type, src_ip, src_port, dest_ip, dest_port, proto, app_proto, raw
     FROM events
     WHERE tenant = {{tenant:String}}
       AND ts >= {{start:DateTime64(6, 'UTC')}} AND ts <= {{end:DateTime64(6, 'UTC')}}
-      AND (src_ip = {{ip:IPv6}} OR dest_ip = {{ip:IPv6}})
-      AND event_type != 'stats'
+      AND __SIDE__ AND event_type != 'stats'
       {after}
     ORDER BY ts DESC, id DESC
     LIMIT {{limit:UInt32}}
 """
+SELECT_EVENTS = """
+    SELECT * FROM (__SRC__ UNION ALL __DEST__)
+    ORDER BY ts DESC, id DESC
+    LIMIT {{limit:UInt32}}
+""".replace("__SRC__", _EVENTS_OF_SIDE.replace("__SIDE__", "src_ip = {{ip:IPv6}}")).replace(
+    "__DEST__",
+    _EVENTS_OF_SIDE.replace("__SIDE__", "dest_ip = {{ip:IPv6}} AND src_ip != {{ip:IPv6}}"),
+)
 AFTER = "AND (ts, id) < ({before_ts:DateTime64(6, 'UTC')}, {before_id:UUID})"
 
 
