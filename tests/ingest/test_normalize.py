@@ -27,6 +27,11 @@ def corpus_event(name: str, index: int = 0) -> dict[str, Any]:
     return event
 
 
+def corpus_line(name: str, marker: bytes) -> bytes:
+    """The first line of corpus file `name` that contains `marker`."""
+    return next(line for line in (CORPUS / name).read_bytes().splitlines() if marker in line)
+
+
 def line_of(event: dict[str, Any] | bytes) -> bytes:
     return event if isinstance(event, bytes) else orjson.dumps(event)
 
@@ -236,8 +241,7 @@ def test_large_flow_id_is_exact(ch: Client) -> None:
 
 def test_escaped_slashes_are_unescaped(ch: Client) -> None:
     name = "DCSO__fever__util__testdata__jsonparse_eve.json.jsonl"
-    lines = (CORPUS / name).read_bytes().splitlines()
-    escaped = next(line for line in lines if b"jokes" in line)
+    escaped = corpus_line(name, b"jokes")
     assert b"\\/jokes\\/random" in escaped
     assert row_of(ch, escaped)["http_url"].startswith("/jokes/random?")
 
@@ -264,20 +268,16 @@ def test_identity_columns_of_smb_ssh_rdp_ftp_pgsql_smtp_ether(ch: Client) -> Non
     ftp = event_with(event_type="ftp", ftp={"command": "USER", "command_data": "anonymous"})
     assert row_of(ch, ftp)["ftp_user"] == "anonymous"
 
-    pgsql_lines = (
-        CORPUS / "OISF__suricata__doc__userguide__output__eve__eve-json-format.rst.jsonl"
-    ).read_bytes()
-    pgsql = next(line for line in pgsql_lines.splitlines() if b"startup_parameters" in line)
+    pgsql = corpus_line(
+        "OISF__suricata__doc__userguide__output__eve__eve-json-format.rst.jsonl",
+        b"startup_parameters",
+    )
     assert row_of(ch, pgsql)["pgsql_user"] == "rules"
 
     smtp_name = (
         "CybercentreCanada__assemblyline-service-suricata__tests__files__alert_smtp__eve.json.jsonl"
     )
-    smtp = next(
-        line
-        for line in (CORPUS / smtp_name).read_bytes().splitlines()
-        if b'"event_type":"smtp"' in line
-    )
+    smtp = corpus_line(smtp_name, b'"event_type":"smtp"')
     row = row_of(ch, smtp)
     assert row["smtp_mail_from"] == "<MAILER-DAEMON@bad.com>"
     assert row["smtp_rcpt_to"] == ["<blah@bad.com>"]
@@ -291,11 +291,7 @@ def test_http_server_header_from_the_logged_response_headers(ch: Client) -> None
     name = (
         "CybercentreCanada__assemblyline-service-suricata__tests__files__alert_http__eve.json.jsonl"
     )
-    line = next(
-        line
-        for line in (CORPUS / name).read_bytes().splitlines()
-        if b'{"name":"Server","value":"INetSim HTTP Server"}' in line
-    )
+    line = corpus_line(name, b'{"name":"Server","value":"INetSim HTTP Server"}')
     assert row_of(ch, line)["http_server"] == "INetSim HTTP Server"
     custom = event_with(event_type="http", http={"server": "nginx", "response_headers": []})
     assert row_of(ch, custom)["http_server"] == "nginx"
@@ -324,11 +320,7 @@ def test_text_columns_take_numbers_and_objects_as_text(ch: Client) -> None:
 
 def test_alert_blocks_and_the_protocol_data_they_carry(ch: Client) -> None:
     name = f"{STAMUS_EVENTS}http-alert-sample.json.jsonl"
-    alert = next(
-        orjson.loads(line)
-        for line in (CORPUS / name).read_bytes().splitlines()
-        if b'"event_type":"alert"' in line
-    )
+    alert = orjson.loads(corpus_line(name, b'"event_type":"alert"'))
     row = row_of(ch, alert)
     assert row["alert_signature_id"] == alert["alert"]["signature_id"]
     assert row["alert_signature"] == alert["alert"]["signature"]
