@@ -12,6 +12,7 @@ from ipaddress import IPv6Address
 from typing import Any
 from uuid import UUID
 
+from services.core import host_filter
 from services.core.clickhouse import Client, utc
 from services.core.host_filter import HostSql
 
@@ -74,17 +75,6 @@ def _attribute_rows(
 # First / last seen of the hosts matching a host query: matching hosts first, reading only the
 # rows of the attributes the query names (for `logged_in:true` the few user rows, not every
 # host's presence rows), then those hosts' presence rows, found by the table key (tenant, ip).
-MATCHING_IPS = """
-          SELECT ip FROM host_attributes
-          WHERE tenant = {{h_tenant:String}}
-            AND day >= toDate({{h_start:DateTime64(6, 'UTC')}})
-            AND day <= toDate({{h_end:DateTime64(6, 'UTC')}})
-            AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
-            AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
-            AND attribute IN {{h_attributes:Array(String)}}
-          GROUP BY ip
-          HAVING {having}
-"""
 MATCHING_PRESENCE = """
     SELECT ip, min(first_seen) AS first, max(last_seen) AS last
     FROM host_attributes
@@ -94,9 +84,9 @@ MATCHING_PRESENCE = """
       AND last_seen >= {{h_start:DateTime64(6, 'UTC')}}
       AND first_seen <= {{h_end:DateTime64(6, 'UTC')}}
       AND attribute = 'event_type'
-      AND ip IN (__MATCHING_IPS__)
+      AND ip IN ({matching_ips})
     GROUP BY ip
-""".replace("__MATCHING_IPS__", MATCHING_IPS)
+"""
 SEARCH_HOSTS = """
     SELECT h.ip, h.first, h.last, CAST(NULL, 'Nullable(UInt64)') AS events
     FROM ({matching}) AS h
@@ -133,11 +123,11 @@ SEARCH_HUNT_PAGE = """
           AND ts <= {{end:DateTime64(6, 'UTC')}} AND ({where})
     )
     ARRAY JOIN [src_ip, dest_ip] AS ip
-    WHERE ip IN (__MATCHING_IPS__)
+    WHERE ip IN ({matching_ips})
     GROUP BY ip
     ORDER BY events DESC, ip
     LIMIT {{limit:UInt32}} OFFSET {{offset:UInt64}}
-""".replace("__MATCHING_IPS__", MATCHING_IPS)
+"""
 
 ORDERS = {
     "last_seen": "h.last DESC, h.ip",
@@ -145,6 +135,12 @@ ORDERS = {
     "ip": "h.ip ASC",
     "events": "events DESC, h.ip",
 }
+
+
+def matching_ips(having: str) -> str:
+    """The hosts matching a host query (`host_filter.MATCHING_HOSTS`, parameters prefixed
+    `h_`)."""
+    return host_filter.MATCHING_HOSTS.format(p="h_", having=having)
 
 
 @dataclass(frozen=True)
@@ -175,7 +171,7 @@ def search_hosts(
     ORDERS. Hosts without presence rows in the range are never returned.
     """
     params: dict[str, Any] = {**host_params, "limit": limit, "offset": offset}
-    matching = MATCHING_PRESENCE.format(having=having)
+    matching = MATCHING_PRESENCE.format(matching_ips=matching_ips(having))
     if event_where is None:
         order = ORDERS["last_seen" if sort == "events" else sort]
         sql = SEARCH_HOSTS.format(matching=matching, order=order)
@@ -203,7 +199,7 @@ def hunt_page(
     timeout_s: int,
 ) -> list[tuple[IPv6Address, int]]:
     """A page of a hunt's hosts matching the host query, by event count (SEARCH_HUNT_PAGE)."""
-    sql = SEARCH_HUNT_PAGE.format(having=having, where=event_where.sql)
+    sql = SEARCH_HUNT_PAGE.format(matching_ips=matching_ips(having), where=event_where.sql)
     params = {**host_params, **event_where.params, "tenant": tenant, "start": start, "end": end}
     params.update({"limit": limit, "offset": offset})
     rows = ch.query(sql, parameters=params, settings={"max_execution_time": timeout_s})
