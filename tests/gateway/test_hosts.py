@@ -50,6 +50,33 @@ async def test_ingested_events_make_a_host_document_and_a_search_hit(
     assert rest.calls.count(f"GET /api/v1/hosts/{CLIENT}") == 1
 
 
+async def test_a_page_says_what_is_not_rolled_up_yet(graphql: GraphQL, ch: Client) -> None:
+    ingested = await graphql(INGEST, {"ndjson": dns_events(3)})
+    assert ingested["data"]["ingestEvents"]["accepted"] == 3, ingested
+    query = """query($ip: IP!) {
+                 host(ip: $ip) { ip }
+                 hosts(hostQuery: "dns.domain:*") {
+                   nodes { ip } pending { batches events oldestStoredAt } } }"""
+
+    before = await graphql(query, {"ip": CLIENT})
+    assert "errors" not in before, before
+    assert before["data"]["host"] is None  # stored, not rolled up: no host document yet
+    assert before["data"]["hosts"]["nodes"] == []
+    pending = before["data"]["hosts"]["pending"]
+    assert (pending["batches"], pending["events"]) == (1, 3)
+    assert pending["oldestStoredAt"] is not None
+
+    rollup.roll_up_pending(ch)
+    after = await graphql(query, {"ip": CLIENT})
+    assert after["data"]["host"] == {"ip": CLIENT}
+    assert after["data"]["hosts"]["nodes"] == [{"ip": CLIENT}]
+    assert after["data"]["hosts"]["pending"] == {
+        "batches": 0,
+        "events": 0,
+        "oldestStoredAt": None,
+    }
+
+
 async def test_intel_without_a_provider_key_says_so_with_a_code(graphql: GraphQL) -> None:
     body = await graphql('query { intel(kind: "domain", value: "example.com") { found } }')
     assert body["data"] == {"intel": None}

@@ -11,10 +11,10 @@ from strawberry.types import Info
 
 from services.gateway.context import Context
 from services.gateway.resolvers.outcome import or_none
-from services.gateway.types.connection import Connection, connection
+from services.gateway.types.connection import connection
 from services.gateway.types.event_filter import EventFilter, event_params, time_params
 from services.gateway.types.host import Host
-from services.gateway.types.host_match import HostMatch
+from services.gateway.types.host_match import HostMatch, HostMatchConnection, RollupLag
 from services.gateway.types.intel import IntelVerdict
 from services.gateway.types.scalars import IP
 
@@ -26,7 +26,8 @@ async def host(
     to: datetime | None = None,
 ) -> Host | None:
     """The host document of `ip` (over the retention period unless `from`/`to` narrow it;
-    users' `loggedIn` is relative to `to`, else now); null if the host has no events."""
+    users' `loggedIn` is relative to `to`, else now); null if the host has no events in host
+    insights — also while its events are stored but not rolled up yet (`hosts.pending`)."""
     if from_ is None and to is None:
         return await info.context.loaders.host_by_ip.load(str(ip))
 
@@ -44,10 +45,11 @@ async def hosts(
     sort: str | None = None,
     first: int = 50,
     after: str | None = None,
-) -> Connection[HostMatch]:
+) -> HostMatchConnection:
     """Hosts whose attributes match `hostQuery` (`logged_in:true`, `role:domain_controller`),
     optionally only hosts of the events matching `where.query` or `where.filterSet` in the
-    range (with their matching event counts). `sort`: last_seen, first_seen, ip, events."""
+    range (with their matching event counts). `sort`: last_seen, first_seen, ip, events.
+    `pending` counts the stored events host insights have not rolled up yet."""
     params = {
         **event_params(where),
         "host_query": host_query,
@@ -56,7 +58,13 @@ async def hosts(
         "cursor": after,
     }
     data = await info.context.api.hosts.get("/api/v1/hosts", params)
-    return connection(data, HostMatch.from_json, "hosts")
+    page = connection(data, HostMatch.from_json, "hosts")
+    pending = data.get("pending") if isinstance(data, dict) else None
+    return HostMatchConnection(
+        nodes=page.nodes,
+        page_info=page.page_info,
+        pending=RollupLag.from_json(pending if isinstance(pending, dict) else {}),
+    )
 
 
 async def intel(info: Info[Context, None], kind: str, value: str) -> IntelVerdict | None:

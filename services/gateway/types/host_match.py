@@ -1,4 +1,5 @@
-"""One result of a host search, with its document loaded on demand (batched per request)."""
+"""Host search results: each host with its document loaded on demand (batched per request), and
+the page with what host insights have not rolled up yet."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from strawberry.types import Info
 from services.gateway import wire
 from services.gateway.context import Context
 from services.gateway.fields import documented
+from services.gateway.types.connection import Connection
 from services.gateway.types.host import Host
 from services.gateway.types.host_user import HostUser
 from services.gateway.types.scalars import IP
@@ -43,3 +45,28 @@ class HostMatch:
             users=[HostUser.from_json(item) for item in wire.objects(data.get("users"))],
             roles=wire.strings(data.get("roles")),
         )
+
+
+@strawberry.type(
+    description="Stored batches not rolled up into host insights yet: their events show in host"
+    " search and host documents once a worker has rolled them up, normally within seconds."
+)
+class RollupLag:
+    batches: int
+    events: int
+    oldest_stored_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: wire.JSONObject) -> RollupLag:
+        return cls(
+            batches=int(data.get("batches", 0) or 0),
+            events=int(data.get("events", 0) or 0),
+            oldest_stored_at=wire.timestamp(data.get("oldest_stored_at")),
+        )
+
+
+@strawberry.type(description="A page of matching hosts; `pending` says what is not searchable yet.")
+class HostMatchConnection(Connection[HostMatch]):
+    pending: RollupLag = strawberry.field(
+        description="What host insights have not rolled up yet, so an empty page can be explained."
+    )
