@@ -197,6 +197,10 @@ def insert_cost(hosts: int, rows: int, end: datetime) -> None:
             rate = statistics.median(rates)
             print(f"  {label:<44} {rate:>10,.0f}  (cost {100 * (1 - rate / base):.0f}%)")
         print(f"  {'rollup alone (after the inserts)':<44} {statistics.median(rolled):>10,.0f}")
+        print(
+            "  (bare engine inserts of pre-built rows; what host insights cost the ingest"
+            " pipeline itself: bench/ingest.py, phase (a'))"
+        )
         roller.close()
         ch.close()
 
