@@ -20,10 +20,15 @@ TENANT = "acme"
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Client:
+def engine_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory of this test process's engine (for a second client of it)."""
+    return tmp_path_factory.mktemp("chdb")
+
+
+@pytest.fixture(scope="session")
+def engine(engine_dir: Path) -> Client:
     """One chDB engine per test process (chDB allows one data directory per process)."""
-    data_dir = tmp_path_factory.mktemp("chdb")
-    ch = clickhouse.connect(f"chdb://{data_dir}")
+    ch = clickhouse.connect(f"chdb://{engine_dir}")
     migrate.migrate(ch)
     return ch
 
