@@ -9,8 +9,9 @@
 -- `index_granularity_bytes` cannot be altered on an existing table, so the table is swapped:
 -- an empty one with the new settings takes the name `events` first (inserts from now on land
 -- there), then every partition of the old one is attached to it (hard links: no copy, no
--- extra disk) and the old one is dropped. Parts attached keep their granules until a merge
--- rewrites them; `OPTIMIZE TABLE events FINAL` rewrites them all at once where that matters.
+-- extra disk) and the old one is dropped. Parts attached keep their granules, and so do the
+-- parts merged from them (a vertical merge keeps its sources' granules: checked, even with
+-- OPTIMIZE ... FINAL); new events get the finer ones, so the old granules leave with retention.
 -- Settings carried over: 0001 (ttl_only_drop_parts), 0009 (TTL from ingested_at), 0035
 -- (Compact batch parts); the columns, indexes and projections come with `AS events`.
 CREATE TABLE IF NOT EXISTS events_0036 AS events
