@@ -9,13 +9,12 @@
 
 The tasks need a ClickHouse client: `bind(deps)` hands them the process's client (the
 all-in-one server and the worker entry point call it; chDB allows one engine per data
-directory per process); without it, `worker_context()` opens one from `Settings()` on first
-use — never at import.
+directory per process; `core.task_client`); without it, `worker_context()` opens one from
+`Settings()` on first use — never at import.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from services.core import clickhouse
 from services.core.clickhouse import Client
 from services.core.deps import Deps
 from services.core.settings import Settings
+from services.core.task_client import TaskResource
 from services.core.web import parse_datetime
 from services.escalation import backfill, delivery, runs, webhooks
 from services.escalation.apply import Window
@@ -43,26 +43,23 @@ class WorkerContext:
     deliveries: delivery.DeliveryIO
 
 
-_context: WorkerContext | None = None
-_lock = threading.Lock()
+def _open_context() -> WorkerContext:
+    settings = Settings()
+    ch = clickhouse.connect(settings.clickhouse_dsn())
+    return WorkerContext(ch, settings, delivery.DeliveryIO(ch))
+
+
+_context = TaskResource(_open_context)
 
 
 def bind(deps: Deps) -> None:
     """Use this process's client and settings in the tasks (embedded mode, worker start)."""
-    global _context
-    with _lock:
-        _context = WorkerContext(deps.ch, deps.settings, delivery.DeliveryIO(deps.ch))
+    _context.bind(WorkerContext(deps.ch, deps.settings, delivery.DeliveryIO(deps.ch)))
 
 
 def worker_context() -> WorkerContext:
     """The bound context, or one opened from the environment on first use."""
-    global _context
-    with _lock:
-        if _context is None:
-            settings = Settings()
-            ch = clickhouse.connect(settings.clickhouse_dsn())
-            _context = WorkerContext(ch, settings, delivery.DeliveryIO(ch))
-        return _context
+    return _context.get()
 
 
 def send_deliveries(task: Task[Any, Any], tenant: str, ids: list[UUID]) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from celery import shared_task
 
 from services.core.deps import Deps
-from services.core.task_client import TaskClient
+from services.core.task_client import task_client
 from services.hosts import rollup
 
 ROLL_UP_BATCHES = "hosts.roll_up_batches"
 
-_client = TaskClient()
+_client = task_client()
 
 
 def bind(deps: Deps) -> None:

@@ -16,12 +16,12 @@ from typing import Any
 from celery import Task, shared_task
 
 from services.core.deps import Deps
-from services.core.task_client import TaskClient
+from services.core.task_client import task_client
 from services.ingest import dispatch, store
 
 REDISPATCH_BATCHES = "ingest.redispatch_batches"
 
-_client = TaskClient()
+_client = task_client()
 
 
 def bind(deps: Deps) -> None:
