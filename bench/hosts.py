@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,8 @@ from ipaddress import IPv6Address
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rollup_worker import rolling_up  # bench/rollup_worker.py, beside this script
 
 from services.core import clickhouse, lists, migrate
 from services.core.clickhouse import Client
@@ -163,20 +164,9 @@ def insert_cost(hosts: int, rows: int, end: datetime) -> None:
 
         def concurrently() -> tuple[float, float]:
             reset()
-            done = threading.Event()
-
-            def follow() -> None:  # a worker: roll up whatever is pending, until told to stop
-                while not done.is_set():
-                    if not rollup.roll_up_pending(roller, TENANT):
-                        time.sleep(0.05)
-                rollup.roll_up_pending(roller, TENANT)
-
-            worker = threading.Thread(target=follow)
             began = time.perf_counter()
-            worker.start()
-            inserted = insert_all()
-            done.set()
-            worker.join()
+            with rolling_up(roller, TENANT):  # a worker, rolling up each batch as it lands
+                inserted = insert_all()
             return rows / inserted, rows / (time.perf_counter() - began)
 
         plain, rolled, ingest, both = [], [], [], []

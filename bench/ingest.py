@@ -27,12 +27,12 @@ from __future__ import annotations
 import argparse
 import resource
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import eve_generator  # bench/eve_generator.py, beside this script
+from rollup_worker import rolling_up  # bench/rollup_worker.py
 
 from services.core import clickhouse, migrate
 from services.core.clickhouse import Client
@@ -169,22 +169,9 @@ def run_with_worker(
     """Ingest while a worker thread rolls up what is stored, as the deployed worker does;
     (ingest rate, rate until the rollup has caught up, events)."""
     tenant = "worker"
-    done = threading.Event()
-
-    def follow() -> None:
-        while not done.is_set():
-            if not rollup.roll_up_pending(roller, tenant):
-                done.wait(0.05)
-        rollup.roll_up_pending(roller, tenant)
-
-    worker = threading.Thread(target=follow, name="rollup-worker")
     started = time.perf_counter()
-    worker.start()
-    try:
+    with rolling_up(roller, tenant):
         rate, accepted = run_pipeline(ch, tenant, path, batch_size)
-    finally:
-        done.set()
-        worker.join()
     return rate, accepted / (time.perf_counter() - started), accepted
 
 
