@@ -28,12 +28,14 @@ def test_statements_split_on_line_ending_semicolons() -> None:
     assert m.statements() == ["-- c\nCREATE TABLE a (s String DEFAULT ';') ENGINE=Log", "SELECT 1"]
 
 
-def test_the_events_table_swap_of_0036_keeps_every_event(engine_dir: Path, tmp_path: Path) -> None:
+def test_the_events_table_swap_of_0036_keeps_every_event(
+    engine: Client, engine_dir: Path, tmp_path: Path
+) -> None:
     """0036 rebuilds `events` with finer granules (a setting that cannot be altered): events
     stored before it, over several days, are all there after it, under the new settings."""
-    engine = clickhouse_connect.get_client(dsn=f"chdb://{engine_dir}")
     engine.command("DROP DATABASE IF EXISTS migrate_0036")
     engine.command("CREATE DATABASE migrate_0036")
+    # a second client of the same engine, in a database of its own
     ch = clickhouse_connect.get_client(dsn=f"chdb://{engine_dir}", database="migrate_0036")
     before = tmp_path / "before"
     before.mkdir()
