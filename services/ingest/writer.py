@@ -39,10 +39,9 @@ BATCH_COLUMNS: dict[str, tuple[pa.DataType, Any]] = {
     "last_ts": (TS, 0),
 }
 
-# Rows per Arrow record batch in the spooled file. The engine does not keep them as blocks: its
-# Arrow reader makes blocks of up to `max_block_size` rows (65,536), so a staged 50,000-line
-# batch is one block and later reads of it run on one thread (measured; smaller blocks through
-# `max_block_size` ran the stages on two threads but added ~15 ms a block and were no faster).
+# Rows per Arrow record batch in the spooled file, and per block of a staged batch: the engine's
+# Arrow reader would otherwise make blocks of up to `max_block_size` rows (65,536), and a
+# 50,000-line batch in one block is read on one thread (staging.STAGE_SETTINGS).
 BLOCK_ROWS = 8192
 # chDB's default async insert adds ~50 ms to every small insert: inserts here wait for nothing.
 INSERT_SETTINGS = {"max_partitions_per_insert_block": 1000, "async_insert": 0}
