@@ -23,6 +23,7 @@ import select
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, count
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -64,18 +65,50 @@ class LineSplitter:
     def has_partial(self) -> bool:
         return self._pending_len > 0
 
-    def feed(self, data: bytes) -> Iterator[Line]:
+    def feed(self, data: bytes) -> list[Line]:
+        """The lines that `data` completes, in order. The complete lines of a chunk are split
+        in bulk (`bytes.split`, offsets by a running sum): per line, this costs a tenth of
+        finding each newline in Python."""
+        lines: list[Line] = []
         start = 0
-        size = len(data)
-        while start < size:
-            end = data.find(b"\n", start)
+        if self._pending_len:  # the end of a line the chunks before began
+            end = data.find(b"\n")
             if end < 0:
-                self._hold(data, start, size)
-                return
-            line = self._complete(data, start, end, end + 1 - start)
-            start = end + 1
+                self._hold(data, 0, len(data))
+                return lines
+            line = self._complete(data, 0, end, end + 1)
             if line is not None:
-                yield line
+                lines.append(line)
+            start = end + 1
+        last = data.rfind(b"\n")
+        if last >= start:
+            lines += self._split(data[start:last])
+            start = last + 1
+        if start < len(data):
+            self._hold(data, start, len(data))
+        return lines
+
+    def _split(self, whole: bytes) -> list[Line]:
+        """The lines of `whole`: complete lines, newlines between them, none after the last."""
+        pieces = whole.split(b"\n")
+        offsets = accumulate((len(piece) + 1 for piece in pieces), initial=self.consumed)
+        numbers = count(self.line_no + 1)
+        self.consumed += len(whole) + 1
+        self.line_no += len(pieces)
+        if b"\r" in whole or max(map(len, pieces)) >= self._cap:
+            pieces = [self._trimmed(piece) for piece in pieces]
+        return [
+            Line(piece, offset, number)
+            # `offsets` ends with the end of the last piece, `numbers` does not end
+            for piece, offset, number in zip(pieces, offsets, numbers, strict=False)
+            if piece.strip()
+        ]
+
+    def _trimmed(self, raw: bytes) -> bytes:
+        """A line as stored: its first `max_line_bytes + 1` bytes (the pipeline rejects it as
+        too long), without a trailing `\r`."""
+        raw = raw[: self._cap]
+        return raw[:-1] if raw.endswith(b"\r") else raw
 
     def finish(self) -> Iterator[Line]:
         """The final line of a stream that does not end with a newline."""
@@ -91,23 +124,27 @@ class LineSplitter:
         self._pending_len += end - start
 
     def _complete(self, data: bytes, start: int, end: int, consumed: int) -> Line | None:
-        if self._pending_len:
-            self._hold(data, start, end)
-            raw = bytes(self._pending)
-            length = self._pending_len + (consumed - (end - start))
-            self._pending = bytearray()
-            self._pending_len = 0
-        else:
-            raw = data[start : min(end, start + self._cap)]
-            length = consumed
+        """The held line, completed by `data[start:end]` (`consumed` bytes with the newline)."""
+        self._hold(data, start, end)
+        raw = self._trimmed(bytes(self._pending))
+        length = self._pending_len + (consumed - (end - start))
+        self._pending = bytearray()
+        self._pending_len = 0
         offset = self.consumed
         self.consumed += length
         self.line_no += 1
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
         if not raw.strip():
             return None
         return Line(raw=raw, offset=offset, line_no=self.line_no)
+
+
+def ends_before(splitter: LineSplitter, fed: list[Line], index: int) -> tuple[int, int]:
+    """Where a batch that ends before `fed[index]` ends (stream offset, last line number): at
+    the start of that line, or, past the last line `feed` gave, where the splitter stands (the
+    blank lines in between belong to the batch)."""
+    if index < len(fed):
+        return fed[index].offset, fed[index].line_no - 1
+    return splitter.consumed, splitter.line_no
 
 
 def read_batches(
@@ -121,11 +158,12 @@ def read_batches(
     lines: list[Line] = []
     size = 0
     while chunk := stream.read(READ_SIZE):
-        for line in splitter.feed(chunk):
+        fed = splitter.feed(chunk)
+        for index, line in enumerate(fed, start=1):
             lines.append(line)
             size += len(line.raw)
             if len(lines) >= limits.lines or size >= limits.bytes:
-                yield Batch(lines, splitter.consumed, splitter.line_no)
+                yield Batch(lines, *ends_before(splitter, fed, index))
                 lines, size = [], 0
     if final:
         lines.extend(splitter.finish())
@@ -154,13 +192,14 @@ def read_live_batches(
         chunk = os.read(fd, READ_SIZE)
         if not chunk:
             break
-        for line in splitter.feed(chunk):
+        fed = splitter.feed(chunk)
+        for index, line in enumerate(fed, start=1):
             if not lines:
                 since = time.monotonic()
             lines.append(line)
             size += len(line.raw)
             if len(lines) >= limits.lines or size >= limits.bytes:
-                yield Batch(lines, splitter.consumed, splitter.line_no)
+                yield Batch(lines, *ends_before(splitter, fed, index))
                 lines, size = [], 0
     lines.extend(splitter.finish())
     if lines:

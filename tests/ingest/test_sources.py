@@ -6,6 +6,7 @@ import gzip
 import io
 import os
 import threading
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -96,6 +97,34 @@ def test_batches_are_bounded_and_record_where_they_end() -> None:
     assert all(sum(len(line.raw) for line in b.lines) < 30 + longest for b in by_bytes)
     assert len(by_bytes) > 5
     assert sum(len(b.lines) for b in by_bytes) == 25
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.lists(
+        st.sampled_from([b"{}", b"x", b"\n", b"\r\n", b" ", b'{"k":"v"}']), max_size=60
+    ).map(b"".join),
+    lines=st.integers(min_value=1, max_value=5),
+)
+def test_a_batch_ends_where_the_next_one_resumes(data: bytes, lines: int) -> None:
+    """Each batch's end (what a checkpoint records) is past its last line and before the next
+    batch's first, with only blank lines between: resuming there skips nothing, repeats
+    nothing. Several batches end inside one chunk read."""
+    batches = list(read_batches(io.BytesIO(data), LineSplitter(), Limits(lines=lines)))
+    assert [line for b in batches for line in b.lines] == [
+        line for b in read_batches(io.BytesIO(data), LineSplitter(), Limits()) for line in b.lines
+    ]
+    for batch, after in pairwise(batches):
+        last, first = batch.lines[-1], after.lines[0]
+        assert last.offset + len(last.raw) < batch.end_offset <= first.offset
+        assert not data[batch.end_offset : first.offset].strip()
+        assert last.line_no <= batch.end_line_no < first.line_no
+        resumed = LineSplitter(batch.end_offset, batch.end_line_no).feed(
+            data[batch.end_offset :] + b"\n"
+        )
+        assert resumed[0] == first
+    if batches:  # after the last batch, at most blank lines are left
+        assert not data[batches[-1].end_offset :].strip()
 
 
 def test_gzip_is_detected_by_content_and_read_at_an_offset(tmp_path: Path) -> None:
