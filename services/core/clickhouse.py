@@ -31,6 +31,16 @@ def connect(dsn: str, settings: dict[str, Any] | None = None) -> Client:
     return clickhouse_connect.get_client(dsn=dsn, settings=settings or {})
 
 
+def second_client(ch: Client, dsn: str) -> Client:
+    """Another client of the engine or server `ch` talks to: of the same embedded engine (its
+    data directory), or a new connection to `dsn` for a server. Two clients run two queries at
+    once (ingest stages a batch on one while it stores another on the other)."""
+    if is_embedded(ch):
+        path: str = ch.path  # type: ignore[attr-defined]  # the chDB client's data directory
+        return connect(f"chdb://{path}")
+    return connect(dsn)
+
+
 def is_embedded(ch: Client) -> bool:
     """Whether `ch` runs the engine in this process (chDB), rather than talking to a server."""
     return type(ch).__name__ == "ChdbClient"

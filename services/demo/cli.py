@@ -22,7 +22,7 @@ from pathlib import Path
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from services import allinone, serve
-from services.core import auth, lists
+from services.core import auth, clickhouse, lists
 from services.core.deps import Deps
 from services.core.errors import Invalid
 from services.core.settings import Settings
@@ -152,9 +152,12 @@ def setup_step(deps: Deps, tenant: str, org: Organization) -> str:
 
 def ingest_step(deps: Deps, tenant: str, path: Path) -> IngestSummary:
     reporter = Reporter(sys.stderr, False, path.stat().st_size)
+    # a batch is staged on a second client while the one before is stored
+    ahead = clickhouse.second_client(deps.ch, deps.settings.clickhouse_dsn())
     try:
-        ingested = ingest_file(deps.ch, tenant, path, progress=reporter, source="demo")
+        ingested = ingest_file(deps.ch, tenant, path, progress=reporter, source="demo", ahead=ahead)
     finally:
+        ahead.close()
         reporter.close()
     rollup.roll_up_pending(deps.ch, tenant)
     return ingested

@@ -180,6 +180,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         celery=celery,
         limits=Limits(args.batch_lines, args.batch_bytes, settings.max_line_bytes),
         progress=reporter,
+        # a batch is staged on a second client while the one before is stored
+        ahead=clickhouse.second_client(ch, settings.clickhouse_dsn()),
     )
     stop = threading.Event()
     try:

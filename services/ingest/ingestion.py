@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,7 +28,7 @@ from services.core.clickhouse import Client
 from services.ingest import checkpoints, dispatch, follow, networks, store
 from services.ingest.checkpoints import ResumePoint
 from services.ingest.networks import NetworkMap
-from services.ingest.pipeline import BatchResult, Pipeline
+from services.ingest.pipeline import BatchResult, Line, Pipeline, Staged
 from services.ingest.redis_list import Pending, RedisList
 from services.ingest.sources import (
     Batch,
@@ -121,8 +122,10 @@ class Ingestor:
         celery: Celery | None = None,
         limits: Limits | None = None,
         progress: ProgressFn | None = None,
+        ahead: Client | None = None,
     ) -> None:
         self.ch = ch
+        self.ahead = ahead
         self.tenant = tenant
         self.celery = celery
         self.limits = limits or Limits()
@@ -149,13 +152,53 @@ class Ingestor:
         self, source: str, batch: Batch, resume: ResumePoint | None = None
     ) -> BatchResult | None:
         """Store the lines of `batch` not already stored; dispatch; report progress."""
-        lines = batch.lines
-        if resume is not None:
-            lines = [line for line in lines if not resume.done(line.offset)]
-            self.summary.skipped += len(batch.lines) - len(lines)
-        result = None
-        if lines:
-            result = self.pipeline(source).ingest(lines)
+        pipeline = self.pipeline(source)
+        lines = unstored(batch, resume)
+        return self._commit(source, batch, len(lines), pipeline, pipeline.prepare(lines))
+
+    def store_all(
+        self, source: str, batches: Iterable[Batch], resume: ResumePoint | None = None
+    ) -> Iterator[tuple[Batch, BatchResult | None]]:
+        """Store `batches` in order (as `store` does), yielding each once it is stored.
+
+        With a second client (`ahead`), the next batch is read and staged on it (parsed,
+        normalized, enriched: `Pipeline.prepare`) while the one before is stored, so that
+        reading, parsing and storing share the machine's cores. Batches are still stored one
+        after the other, in order: a staged batch is only in the engine's memory, and one not
+        stored when the run stops is dropped (its lines were not checkpointed)."""
+        if self.ahead is None:
+            for batch in batches:
+                yield batch, self.store(source, batch, resume)
+            return
+        ahead = self.ahead
+        remaining = iter(batches)
+
+        def stage_next(pipeline: Pipeline) -> tuple[Batch, int, Staged] | None:
+            batch = next(remaining, None)
+            if batch is None:
+                return None
+            lines = unstored(batch, resume)
+            return batch, len(lines), pipeline.prepare(lines, ahead)
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-ahead")
+        staging = pool.submit(stage_next, self.pipeline(source))
+        try:
+            while (staged := staging.result()) is not None:
+                staging = pool.submit(stage_next, self.pipeline(source))
+                batch, count, prepared = staged
+                yield batch, self._commit(source, batch, count, self.pipeline(source), prepared)
+        finally:
+            staging.add_done_callback(_discard_staged)
+            pool.shutdown(wait=False)
+
+    def _commit(
+        self, source: str, batch: Batch, count: int, pipeline: Pipeline, staged: Staged
+    ) -> BatchResult | None:
+        """Store a staged batch of the `count` lines of `batch` not stored before; dispatch;
+        report progress."""
+        self.summary.skipped += len(batch.lines) - count
+        result = pipeline.commit(staged) if count else None
+        if result is not None:
             status = dispatch.dispatch_batch(self.ch, self.celery, self.tenant, source, result)
             self.summary.add(source, result, status)
         if self.progress is not None:
@@ -165,8 +208,7 @@ class Ingestor:
     def store_checkpointed(
         self, source: str, identity: str, batches: Iterable[Batch], resume: ResumePoint
     ) -> None:
-        for batch in batches:
-            self.store(source, batch, resume)
+        for batch, _result in self.store_all(source, batches, resume):
             checkpoints.save(
                 self.ch, self.tenant, source, identity, batch.end_offset, batch.end_line_no
             )
@@ -201,8 +243,8 @@ class Ingestor:
             batches = read_live_batches(stream, splitter, self.limits)
         else:
             batches = read_batches(stream, splitter, self.limits, final=True)
-        for batch in batches:
-            self.store(source, batch)
+        for _batch, _result in self.store_all(source, batches):
+            pass
         return self.summary
 
     def follow(self, path: Path, stop: threading.Event, source: str | None = None) -> IngestSummary:
@@ -301,6 +343,22 @@ class Ingestor:
         queue.commit(pending)
 
 
+def unstored(batch: Batch, resume: ResumePoint | None) -> list[Line]:
+    """The lines of `batch` that a run before this one did not store."""
+    if resume is None:
+        return batch.lines
+    return [line for line in batch.lines if not resume.done(line.offset)]
+
+
+def _discard_staged(staging: Future[tuple[Batch, int, Staged] | None]) -> None:
+    """Drop the batch staged ahead when the run stops before storing it."""
+    if staging.cancelled() or staging.exception() is not None:
+        return
+    staged = staging.result()
+    if staged is not None:
+        Pipeline.discard(staged[2])
+
+
 def ingest_file(
     ch: Client,
     tenant: str,
@@ -310,10 +368,19 @@ def ingest_file(
     celery: Celery | None = None,
     source: str | None = None,
     limits: Limits | None = None,
+    ahead: Client | None = None,
 ) -> IngestSummary:
-    """Ingest one EVE file (plain or gzip) for `tenant`, exactly once across restarts."""
+    """Ingest one EVE file (plain or gzip) for `tenant`, exactly once across restarts; with
+    `ahead` (a second client of the same engine), each batch is staged while the one before
+    is stored (`Ingestor.store_all`)."""
     ingestor = Ingestor(
-        ch, tenant, networks=networks, celery=celery, limits=limits, progress=progress
+        ch,
+        tenant,
+        networks=networks,
+        celery=celery,
+        limits=limits,
+        progress=progress,
+        ahead=ahead,
     )
     return ingestor.file(Path(path), source)
 

@@ -6,7 +6,9 @@ every row carrying `ingest_batch = batch_id` and its `raw` bytes exactly as rece
 (`ingest_rejects`), and one `ingest_batches` row per (sensor, event_type) plus one row
 (sensor '', event_type '') counting the batch's rejects, each with the batch id (host insights
 roll each stored batch up afterwards: services/hosts/rollup.py). The engine parses the lines
-(`staging.py`). Sources, checkpoints and the HTTP API build on this.
+(`staging.py`). It does so in two steps, `prepare` (staged, parsed, enriched; nothing stored)
+and `commit` (stored), so that a batch can be staged while the one before is stored
+(`ingestion.Ingestor`). Sources, checkpoints and the HTTP API build on this.
 """
 
 from __future__ import annotations
@@ -74,10 +76,19 @@ class Pipeline:
         """Normalize, enrich and store one batch: events, rejects (with reason, source, offset,
         raw bytes) and sensor stats, each in ONE insert per table; also one ingest_batches row
         per (sensor, event_type)."""
+        return self.commit(self.prepare(lines))
+
+    def prepare(self, lines: Sequence[Line], ch: Client | None = None) -> Staged:
+        """Stage one batch in the engine through `ch` (this pipeline's client by default):
+        parsed, normalized, enriched and its rejects worded, nothing stored yet. `commit`
+        stores it, `discard` drops it; the staged tables belong to the engine, so another
+        client of it can finish the batch (`Ingestor` stages the next batch while it stores
+        the one before)."""
         batch_id = uuid4()
         if not lines:
-            return BatchResult(batch_id, accepted=0, rejected=0, stats=0)
-        with staging.stage(self.ch, batch_id) as batch:
+            return Staged(batch_id, None, [], [])
+        batch = staging.stage(ch or self.ch, batch_id)
+        try:
             batch.load(
                 [line.raw for line in lines],
                 [line.offset for line in lines],
@@ -85,8 +96,6 @@ class Pipeline:
             )
             batch.parse(self.max_line_bytes)
             batch.enrich(self.networks)
-            constants = {"tenant": self.tenant, "source": self.source}
-            batch.store(constants | {"ingest_batch": str(batch_id)})
             rejects = [
                 {
                     "line_no": number,
@@ -96,12 +105,43 @@ class Pipeline:
                 }
                 for number, offset, raw in batch.refused()
             ]
-            spans = batch.spans()
+            return Staged(batch_id, batch, rejects, batch.spans())
+        except BaseException:
+            batch.drop()
+            raise
+
+    def commit(self, staged: Staged) -> BatchResult:
+        """Store a staged batch through this pipeline's client, each table in ONE insert."""
+        constants = {"tenant": self.tenant, "source": self.source}
+        if staged.batch is not None:
+            staged.batch.ch = self.ch
+            try:
+                staged.batch.store(constants | {"ingest_batch": str(staged.batch_id)})
+            finally:
+                staged.batch.drop()
+        rejects = staged.rejects
         writer.insert_rows(self.ch, "ingest_rejects", rejects, writer.REJECT_COLUMNS, constants)
-        rows = batch_rows(spans, len(rejects))
-        stored = constants | {"batch_id": str(batch_id)}
+        rows = batch_rows(staged.spans, len(rejects))
+        stored = constants | {"batch_id": str(staged.batch_id)}
         writer.insert_rows(self.ch, "ingest_batches", rows, writer.BATCH_COLUMNS, stored)
-        return result_of(batch_id, spans, rejects)
+        return result_of(staged.batch_id, staged.spans, rejects)
+
+    @staticmethod
+    def discard(staged: Staged) -> None:
+        """Drop a staged batch that will not be stored."""
+        if staged.batch is not None:
+            staged.batch.drop()
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One batch staged by `Pipeline.prepare`: its per-batch tables (None for no lines), the
+    rejects with their reasons, and the spans of what `commit` will store."""
+
+    batch_id: UUID
+    batch: staging.StagedBatch | None
+    rejects: list[dict[str, Any]]
+    spans: list[Span]
 
 
 def batch_rows(spans: Sequence[Span], rejected: int) -> list[dict[str, object]]:

@@ -14,8 +14,7 @@ lines. Per batch, in per-batch in-memory tables that are dropped at the end:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -55,7 +54,7 @@ _REFER_INFO = ("host", "subdomain", "domain", "tld", "domain_without_tld")
 
 
 class StagedBatch:
-    """The per-batch tables of one batch (`stage()` creates and drops them)."""
+    """The per-batch tables of one batch (`stage()` creates them, `drop()` drops them)."""
 
     def __init__(self, ch: Client, batch_id: UUID) -> None:
         self.ch = ch
@@ -132,20 +131,22 @@ class StagedBatch:
             self.ch.command(self.sql(statement))
 
     def drop(self) -> None:
+        """Drop the batch's tables and give the engine's freed memory back."""
         for statement in DROP_ALL:
             self.ch.command(self.sql(statement))
+        clickhouse.release_memory(self.ch)
 
 
-@contextmanager
-def stage(ch: Client, batch_id: UUID) -> Iterator[StagedBatch]:
-    """The per-batch tables of `batch_id`, dropped on the way out whatever happens."""
+def stage(ch: Client, batch_id: UUID) -> StagedBatch:
+    """The per-batch tables of `batch_id`, created; the caller drops them (`StagedBatch.drop`)
+    whatever happens."""
     batch = StagedBatch(ch, batch_id)
     try:
         batch.create()
-        yield batch
-    finally:
+    except BaseException:
         batch.drop()
-        clickhouse.release_memory(ch)
+        raise
+    return batch
 
 
 def name_table(names: Sequence[str], refers: Sequence[str]) -> pa.Table:

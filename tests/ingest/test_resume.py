@@ -11,10 +11,14 @@ import random
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
+from services.core import clickhouse
 from services.core.clickhouse import Client
 from services.ingest import checkpoints, store
 from services.ingest.ingestion import Ingestor, Progress, ProgressFn, ingest_file
@@ -48,25 +52,81 @@ def stored(ch: Client, source: str) -> tuple[int, int]:
     return int(rows[0][0]), int(rows[0][1])
 
 
+@pytest.fixture
+def ahead(ch: Client, engine_dir: Path) -> Iterator[Client]:
+    """A second client of the test engine, to stage batches ahead on."""
+    second = clickhouse.connect(f"chdb://{engine_dir}")
+    yield second
+    second.close()
+
+
+def staged_tables(ch: Client) -> int:
+    """Per-batch staging tables left in the engine, once a staged batch's drop has run."""
+    deadline = time.monotonic() + 10
+    while True:
+        count = int(
+            ch.query(
+                "SELECT count() FROM system.tables "
+                "WHERE database = currentDatabase() AND name LIKE 'ingest\\_%\\_%'"
+                " AND match(name, '_[0-9a-f]{32}$')"
+            ).result_rows[0][0]
+        )
+        if count == 0 or time.monotonic() > deadline:
+            return count
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("staging_ahead", [False, True], ids=["one-at-a-time", "ahead"])
 @pytest.mark.parametrize("compressed", [False, True])
 def test_a_batch_stored_but_not_checkpointed_is_not_stored_twice(
-    ch: Client, tmp_path: Path, compressed: bool
+    ch: Client, ahead: Client, tmp_path: Path, compressed: bool, staging_ahead: bool
 ) -> None:
+    """Also while each batch is staged on a second client as the one before is stored: the
+    batch staged when the run dies is dropped, never stored, and read again on resume."""
+    second = ahead if staging_ahead else None
     path = write_lines(tmp_path / "eve.json", 1000)
     if compressed:
         path = tmp_path / "eve.json.gz"
         path.write_bytes(gzip.compress((tmp_path / "eve.json").read_bytes()))
     limits = Limits(lines=300)
-    ingestor = Ingestor(ch, TENANT, limits=limits, progress=crash_after(2))
+    ingestor = Ingestor(ch, TENANT, limits=limits, progress=crash_after(2), ahead=second)
     with pytest.raises(Crash):
         ingestor.file(path, "eve")
     assert stored(ch, "eve") == (600, 600)
+    assert staged_tables(ch) == 0  # batch 3, staged ahead, was dropped
 
-    summary = ingest_file(ch, TENANT, path, source="eve", limits=limits)
+    summary = ingest_file(ch, TENANT, path, source="eve", limits=limits, ahead=second)
     assert summary.skipped == 300  # batch 2: stored, not confirmed
     assert summary.accepted == 400
+    assert summary.batches == 2
     assert stored(ch, "eve") == (1000, 1000)
-    assert ingest_file(ch, TENANT, path, source="eve").accepted == 0
+    assert ingest_file(ch, TENANT, path, source="eve", ahead=second).accepted == 0
+    assert staged_tables(ch) == 0
+
+
+def test_staging_ahead_stores_the_batches_in_order(
+    ch: Client, ahead: Client, tmp_path: Path
+) -> None:
+    """Batches staged ahead are stored in the file's order, each checkpointed after it."""
+    path = write_lines(tmp_path / "eve.json", 1000)
+    ends: list[int] = []
+
+    def progress(report: Progress) -> None:
+        ends.append(report.offset)
+
+    summary = ingest_file(
+        ch, TENANT, path, source="eve", limits=Limits(lines=150), ahead=ahead, progress=progress
+    )
+    assert (summary.accepted, summary.batches) == (1000, 7)
+    assert ends == sorted(ends) and ends[-1] == path.stat().st_size
+    rows = ch.query(
+        "SELECT ingest_batch, min(source_offset), max(source_offset) FROM events "
+        "WHERE tenant = {t:String} GROUP BY ingest_batch ORDER BY min(ingested_at)",
+        parameters={"t": TENANT},
+    ).result_rows
+    spans = [(int(low), int(high)) for _batch, low, high in rows]
+    assert spans == sorted(spans) and len(spans) == 7
+    assert all(high < low for (_, high), (low, _) in pairwise(spans))
 
 
 def test_lines_of_a_partly_stored_batch_are_each_stored_once(ch: Client, tmp_path: Path) -> None:
