@@ -39,9 +39,6 @@ STAGE_SETTINGS = {
 # the later steps read a staged batch on as many threads as it has blocks, up to the cores
 PARALLEL = {"max_threads": 0, "max_insert_threads": 2}
 
-_LINES_SCHEMA = pa.schema(
-    [("line_no", pa.uint64()), ("source_offset", pa.uint64()), ("raw", pa.binary())]
-)
 _HOSTNAME_INFO = (
     "host",
     "subdomain",
@@ -76,12 +73,11 @@ class StagedBatch:
     def load(self, raws: Sequence[bytes], offsets: Sequence[int], numbers: Sequence[int]) -> None:
         """Stage the raw lines and parse them (one JSON parse per line, in the engine)."""
         table = pa.table(
-            [
-                pa.array(numbers, pa.uint64()),
-                pa.array(offsets, pa.uint64()),
-                pa.array(raws, pa.binary()),
-            ],
-            schema=_LINES_SCHEMA,
+            {
+                "line_no": pa.array(numbers, pa.uint64()),
+                "source_offset": pa.array(offsets, pa.uint64()),
+                "raw": writer.binary_array(raws),
+            }
         )
         writer.insert_arrow(self.ch, self.lines, table, STAGE_SETTINGS)
 

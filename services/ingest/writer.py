@@ -4,8 +4,10 @@ one column-oriented insert per table (the engine fills the defaults of absent co
 
 from __future__ import annotations
 
+import array
 import tempfile
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
 
 import pyarrow as pa
@@ -45,6 +47,19 @@ BATCH_COLUMNS: dict[str, tuple[pa.DataType, Any]] = {
 BLOCK_ROWS = 8192
 # chDB's default async insert adds ~50 ms to every small insert: inserts here wait for nothing.
 INSERT_SETTINGS = {"max_partitions_per_insert_block": 1000, "async_insert": 0}
+
+
+def binary_array(values: Sequence[bytes]) -> pa.Array:
+    """An Arrow binary array of `values`, built from one joined buffer and its offsets: for a
+    batch of 50,000 lines (~30 MB) ~50 ms, against ~350 ms for `pa.array(values)`, which
+    checks and appends each value while holding the GIL. Past 2 GiB in all, a large binary
+    array (64-bit offsets)."""
+    offsets = array.array("q", accumulate(map(len, values), initial=0))
+    kind = pa.large_binary()
+    if offsets[-1] < 2**31:
+        offsets, kind = array.array("i", offsets), pa.binary()
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(values))]
+    return pa.Array.from_buffers(kind, len(values), buffers)
 
 
 def columns_of(
