@@ -5,8 +5,10 @@
     .venv/bin/python bench/ingest.py --file eve.json # your own EVE file
 
 In one run, on a fresh embedded engine migrated exactly as in production:
-(a) `Pipeline.ingest` (parse, normalize, enrich, insert) over the file in batches: what ingest
-    itself costs (nothing else runs inside the insert of `events`);
+(a) the file ingested as `sightline ingest` does it (`ingestion.ingest_file`: read, split,
+    parse, normalize, enrich, insert, checkpoint, in batches; each batch staged on a second
+    client while the one before is stored, unless `--one-at-a-time`): what ingest itself
+    costs (nothing else runs inside the insert of `events`);
 (a') the same with host insights on, as deployed: a worker thread on its own connection rolls
     each stored batch up (`hosts.rollup.roll_up_pending`) while ingest goes on; printed are
     the ingest rate and the rate until the rollup has caught up too, each with its cost
@@ -28,7 +30,6 @@ import argparse
 import resource
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import eve_generator  # bench/eve_generator.py, beside this script
@@ -37,8 +38,9 @@ from rollup_worker import rolling_up  # bench/rollup_worker.py
 from services.core import clickhouse, migrate
 from services.core.clickhouse import Client
 from services.hosts import rollup
+from services.ingest.ingestion import Progress, ingest_file
 from services.ingest.networks import NetworkMap
-from services.ingest.pipeline import Line, Pipeline
+from services.ingest.sources import Limits
 
 CREATE_BASELINE = """
     CREATE TABLE events_baseline AS events
@@ -50,11 +52,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--file", type=Path, help="EVE file to ingest (default: generate)")
     parser.add_argument("--lines", type=int, default=1_000_000, help="lines to generate")
-    parser.add_argument("--batch", type=int, default=50_000, help="lines per Pipeline.ingest")
+    parser.add_argument("--batch", type=int, default=50_000, help="lines per batch")
     parser.add_argument(
         "--phases",
         default="alone,worker,serial",
         help="pipeline phases to run, of alone (a), worker (a'), serial (a'')",
+    )
+    parser.add_argument(
+        "--one-at-a-time",
+        action="store_true",
+        help="no staging ahead: each batch read, staged and stored before the next",
     )
     parser.add_argument("--data-dir", type=Path, help="engine data directory (default: temp)")
     args = parser.parse_args()
@@ -74,6 +81,8 @@ def main() -> int:
         ch = clickhouse.connect(f"chdb://{data_dir}")
         migrate.migrate(ch)
         ch.command(CREATE_BASELINE)
+        # the second client `sightline ingest` stages each batch on while one is stored
+        ahead = None if args.one_at_a_time else clickhouse.connect(f"chdb://{data_dir}")
 
         # the pipeline first, so each peak RSS below is its own: the baseline's JSONEachRow
         # insert of the whole file takes ~2 GiB of engine memory at 1M lines by itself
@@ -81,14 +90,14 @@ def main() -> int:
         rates: dict[str, float] = {}
         alone = None
         if "alone" in phases:
-            alone, accepted = run_pipeline(ch, "alone", path, args.batch)
+            alone, accepted = run_pipeline(ch, ahead, "alone", path, args.batch)
             rates["pipeline (floor 0.60)"] = alone
             print(f"(a) pipeline: {accepted:,} events at {alone:,.0f} events/s")
             print(f"    peak RSS so far: {peak_mib():,.0f} MiB  (floor 1024 MiB)")
         if "worker" in phases:
             settle(ch)
             roller = clickhouse.connect(f"chdb://{data_dir}")  # the worker's own connection
-            ingest, caught_up, accepted = run_with_worker(ch, roller, path, args.batch)
+            ingest, caught_up, accepted = run_with_worker(ch, ahead, roller, path, args.batch)
             roller.close()
             rates["pipeline with a rollup worker"] = ingest
             print(f"(a') pipeline, a worker rolling up meanwhile: {accepted:,} events")
@@ -97,7 +106,7 @@ def main() -> int:
             print(f"    peak RSS so far: {peak_mib():,.0f} MiB  (floor 1024 MiB)")
         if "serial" in phases:
             settle(ch)
-            rate, accepted = run_pipeline(ch, "serial", path, args.batch, roll_up=ch)
+            rate, accepted = run_pipeline(ch, ahead, "serial", path, args.batch, roll_up=ch)
             rates["pipeline + host rollup, one core"] = rate
             print(f"(a'') pipeline + host rollup on one connection: {accepted:,} events")
             print(f"    {rate:,.0f} events/s{cost(rate, alone)}")
@@ -109,6 +118,8 @@ def main() -> int:
         for label, rate in rates.items():
             print(f"ratio (a)/(b), {label}: {rate / baseline:.2f}")
         ch.close()
+        if ahead is not None:
+            ahead.close()
         print(f"peak RSS: {peak_mib():,.0f} MiB (whole run)")
     return 0
 
@@ -116,21 +127,6 @@ def main() -> int:
 def peak_mib() -> float:
     """The peak RSS of this process so far (the phases above each report theirs)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def batches(path: Path, size: int) -> Iterator[list[Line]]:
-    """Lines of the file in batches of `size`, with byte offsets and 1-based line numbers."""
-    batch: list[Line] = []
-    offset = 0
-    with path.open("rb") as source:
-        for number, text in enumerate(source, start=1):
-            batch.append(Line(text.rstrip(b"\n"), offset, number))
-            offset += len(text)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
 
 
 def settle(ch: Client, limit_s: float = 120) -> None:
@@ -149,29 +145,44 @@ def cost(rate: float, alone: float | None) -> str:
 
 
 def run_pipeline(
-    ch: Client, tenant: str, path: Path, batch_size: int, roll_up: Client | None = None
+    ch: Client,
+    ahead: Client | None,
+    tenant: str,
+    path: Path,
+    batch_size: int,
+    roll_up: Client | None = None,
 ) -> tuple[float, int]:
-    """Ingest the file as `tenant`; with `roll_up`, each batch is then rolled up on it."""
-    pipeline = Pipeline(ch, tenant, str(path), NetworkMap.default())
-    accepted = 0
-    started = time.perf_counter()
-    for batch in batches(path, batch_size):
-        accepted += pipeline.ingest(batch).accepted
+    """Ingest the file as `tenant` the way `sightline ingest` does: read, staged ahead on
+    `ahead` (None: one batch after the other), stored, checkpointed. With `roll_up`, each batch
+    is then rolled up on it."""
+
+    def roll_up_batch(_progress: Progress) -> None:
         if roll_up is not None:
             rollup.roll_up_pending(roll_up, tenant)
+
+    started = time.perf_counter()
+    summary = ingest_file(
+        ch,
+        tenant,
+        path,
+        networks=NetworkMap.default(),
+        limits=Limits(lines=batch_size),
+        progress=roll_up_batch,
+        ahead=ahead,
+    )
     elapsed = time.perf_counter() - started
-    return accepted / elapsed, accepted
+    return summary.accepted / elapsed, summary.accepted
 
 
 def run_with_worker(
-    ch: Client, roller: Client, path: Path, batch_size: int
+    ch: Client, ahead: Client | None, roller: Client, path: Path, batch_size: int
 ) -> tuple[float, float, int]:
     """Ingest while a worker thread rolls up what is stored, as the deployed worker does;
     (ingest rate, rate until the rollup has caught up, events)."""
     tenant = "worker"
     started = time.perf_counter()
     with rolling_up(roller, tenant):
-        rate, accepted = run_pipeline(ch, tenant, path, batch_size)
+        rate, accepted = run_pipeline(ch, ahead, tenant, path, batch_size)
     return rate, accepted / (time.perf_counter() - started), accepted
 
 
