@@ -16,9 +16,10 @@ Results are cached (names repeat massively); this is a per-event hot path.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import tldextract
 
@@ -40,6 +41,18 @@ class HostnameInfo:
 
 
 EMPTY = HostnameInfo()
+
+
+@cache
+def load() -> None:
+    """Build both suffix tries now (~0.15 s; else at the first name), then leave every object
+    alive, the tries' ~34,000 among them, out of later full garbage collections (`gc.freeze`;
+    once per process). Each full collection walked them: 120-140 ms, about once a batch while
+    ingesting, with the GIL held (docs/PERFORMANCE.md, Ingest)."""
+    _ICANN("example.com")
+    _PRIVATE("example.com")
+    gc.collect()
+    gc.freeze()
 
 
 @lru_cache(maxsize=1 << 17)

@@ -25,7 +25,7 @@ import redis.exceptions
 from celery import Celery
 
 from services.core.clickhouse import Client
-from services.ingest import checkpoints, dispatch, follow, networks, store
+from services.ingest import checkpoints, dispatch, domains, follow, networks, store
 from services.ingest.checkpoints import ResumePoint
 from services.ingest.networks import NetworkMap
 from services.ingest.pipeline import BatchResult, Line, Pipeline, Staged
@@ -132,6 +132,7 @@ class Ingestor:
         self.progress = progress
         self.summary = IngestSummary()
         self._fixed_networks = networks
+        domains.load()
         self._networks: NetworkMap | None = networks
         self._networks_at = time.monotonic()
 
